@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The vnetmq rig: builds a User Mode Linux kernel with the driver entered
+# into a kernel tree, runs its KUnit suites with kunit.py, boots the same
+# kernel with the host filesystem as root for the e2e selftests, and runs
+# netdev's static gates.  `make help` lists the targets.
+
+KVER	?= 7.3
+KSRC	?=
+BUILD	?= $(CURDIR)/build
+export KVER KSRC BUILD
+
+.PHONY: help setup kernel kunit e2e gates test demo clean
+
+help:
+	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
+	@echo 'make test     every KUnit suite, e2e selftest and static gate (CI runs this)'
+	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
+	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
+	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
+	@echo 'make kernel   build the rig kernel ($(BUILD)/kernel/linux)'
+	@echo 'make setup    install host packages and build sparse (run by the others)'
+	@echo 'make clean    remove $(BUILD)'
+	@echo 'KSRC=/path/to/linux uses that tree instead of Debian linux-source-$(KVER)'
+
+setup:
+	@tools/setup-host.sh
+
+kernel: setup
+	@tools/build-kernel.sh
+
+kunit: setup
+	@tools/kunit.sh $(if $(SUITE),'$(SUITE)')
+
+e2e: kernel
+	@tools/e2e.sh $(TESTS)
+
+gates: setup
+	@ci/gates.sh $(GATES)
+
+test: setup
+	@tools/test.sh
+
+demo: kernel
+	@tools/demo.sh
+
+clean:
+	rm -rf $(BUILD)

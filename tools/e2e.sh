@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run each vnetmq selftest in its own boot of the rig kernel (host
+# filesystem as root, two CPUs), turn its KTAP into results and scan the
+# console log for kernel reports.
+#
+# usage: e2e.sh [TEST...]      default: every test the selftest Makefile lists
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+selftests=$VNETMQ_REPO/tools/testing/selftests/drivers/net/vnetmq
+
+listed_tests() {
+	sed -n 's/^TEST_PROGS[ +:]*= *//p' "$selftests/Makefile" | tr ' ' '\n' |
+		sed '/^$/d'
+}
+
+# KTAP "ok N desc" / "not ok N desc" lines become results of this stage.
+ktap_to_results() {
+	local name=$1 out=$2
+	sed -nE "s/^(not ok|ok) [0-9]+ (.*)$/\1 - e2e: $name: \2/p" "$out" \
+		>> "$RESULTS/e2e.tap"
+}
+
+run_one() {
+	local name=$1 rc=0 out
+	out=$BUILD/uml/$name/job.out
+	"$VNETMQ_REPO/tools/uml-run.sh" "$name" "$selftests/$name" || rc=$?
+	if [ -f "$out" ]; then
+		ktap_to_results "$name" "$out"
+	fi
+	if [ "$rc" != 0 ] && ! grep -q "^not ok - e2e: $name:" "$RESULTS/e2e.tap"; then
+		result e2e 1 "e2e: $name exited with $rc; see $LOGS/$name.console.log"
+	fi
+	"$VNETMQ_REPO/tools/scan-log.sh" e2e "$LOGS/$name.console.log" || rc=1
+	return "$rc"
+}
+
+main() {
+	local t rc=0
+	local -a tests=("$@")
+	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
+	reset_results e2e
+	for t in "${tests[@]}"; do
+		[ -x "$selftests/$t" ] || die "no selftest $t in $selftests"
+		run_one "$t" || rc=1
+	done
+	return "$rc"
+}
+
+main "$@"

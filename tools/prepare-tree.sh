@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make the build's kernel tree: a hard-linked mirror of a pristine kernel
+# source with vnetmq entered the way the upstream series enters it (the
+# driver directory plus small hunks in drivers/net/Kconfig and Makefile).
+# The pristine tree is never written: changed files are replaced, not
+# edited, so their hard links break.  Re-running is cheap and picks up
+# changes in the pristine tree (a net-next checkout that moved on).
+#
+# usage: prepare-tree.sh PRISTINE_TREE OVERLAY_TREE REPO
+
+set -euo pipefail
+
+die() { echo "prepare-tree: $*" >&2; exit 1; }
+
+[ $# -eq 3 ] || die "usage: $0 PRISTINE_TREE OVERLAY_TREE REPO"
+src=$(cd "$1" && pwd) || die "no kernel tree at $1"
+dst=$2
+repo=$(cd "$3" && pwd)
+
+# Files this script owns in the overlay; rsync must leave them alone.
+owned=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
+       Documentation/networking/vnetmq.rst
+       tools/testing/selftests/drivers/net/vnetmq .kunitconfig)
+
+check_source() {
+	if [ ! -f "$src/Makefile" ] || [ ! -f "$src/drivers/net/Kconfig" ]; then
+		die "$src is not a kernel source tree (set KSRC to a kernel checkout)"
+	fi
+	if [ -f "$src/.config" ] || [ -d "$src/include/config" ]; then
+		die "$src has been configured in place; out-of-tree builds need it clean: run 'make -C $src mrproper'"
+	fi
+}
+
+mirror() {
+	local -a excl=(--exclude=/.git)
+	local f
+	for f in "${owned[@]}"; do
+		excl+=("--exclude=/$f")
+	done
+	mkdir -p "$dst"
+	rsync -a --delete "${excl[@]}" --link-dest="$src" "$src/" "$dst/"
+}
+
+# Write $2 to $1 only when it differs, so make sees no needless change.
+install_if_changed() {
+	local path=$1 content=$2
+	if [ -f "$path" ] && [ ! -L "$path" ] && [ "$(cat "$path")" = "$content" ]; then
+		return
+	fi
+	printf '%s\n' "$content" > "$path.tmp"
+	mv -f "$path.tmp" "$path"
+}
+
+# drivers/net/Kconfig: our entries go last in the NET_CORE block, beside veth.
+patch_kconfig() {
+	local orig=$src/drivers/net/Kconfig out
+	grep -q '^endif # NET_CORE' "$orig" ||
+		die "$orig has no 'endif # NET_CORE' line to anchor vnetmq's Kconfig entries"
+	out=$(awk -v frag="$repo/Kconfig" '
+		/^endif # NET_CORE/ {
+			while ((getline line < frag) > 0)
+				if (line !~ /^# SPDX/) print line
+			print ""
+		}
+		{ print }' "$orig")
+	install_if_changed "$dst/drivers/net/Kconfig" "$out"
+}
+
+patch_makefile() {
+	local orig=$src/drivers/net/Makefile out
+	out=$(awk '
+		{ print }
+		/^obj-\$\(CONFIG_VETH\)/ { print "obj-$(CONFIG_VNETMQ) += vnetmq/"; done = 1 }
+		END { if (!done) print "obj-$(CONFIG_VNETMQ) += vnetmq/" }' "$orig")
+	install_if_changed "$dst/drivers/net/Makefile" "$out"
+}
+
+link() {
+	mkdir -p "$(dirname "$dst/$2")"
+	ln -sfn "$repo/$1" "$dst/$2"
+}
+
+main() {
+	check_source
+	mirror
+	patch_kconfig
+	patch_makefile
+	link drivers/net/vnetmq drivers/net/vnetmq
+	link Documentation/networking/vnetmq.rst \
+		Documentation/networking/vnetmq.rst
+	link tools/testing/selftests/drivers/net/vnetmq \
+		tools/testing/selftests/drivers/net/vnetmq
+	link .kunitconfig .kunitconfig
+}
+
+main

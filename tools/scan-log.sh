@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fail a run whose console log holds a kernel report.  Only KASAN and
+# UBSAN fail a KUnit case by themselves; lockdep, WARN, DEBUG_OBJECTS,
+# kmemleak and refcount reports only print, so every KUnit and e2e log
+# goes through here.  Prints each report as LOG:LINE: text.
+#
+# usage: scan-log.sh STAGE LOG
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: $0 STAGE LOG"
+stage=$1
+log=$2
+
+# What a kernel report looks like in the console log.
+reports=(
+	'WARNING:'			# WARN(), lockdep, suspicious RCU usage
+	'BUG:'				# BUG(), KASAN, sleeping in atomic
+	'cut here'			# start of any WARN/BUG splat
+	'UBSAN:'
+	'ODEBUG:'			# DEBUG_OBJECTS
+	'refcount_t:'
+	'ref_tracker:'			# leaked netdev/netns references
+	'kmemleak:.*suspected memory leak'
+	'Kernel panic'
+	'unregister_netdevice: waiting for'	# a device that never goes
+	'blocked for more than'		# hung task
+	'detected stall'		# RCU stall
+	'asks to queue packet'		# TX path of a noqueue device
+)
+
+# Known boot noise that is not a defect, one ERE per line, each with the
+# reason it is harmless.  Empty: the rig kernel boots without a report.
+allowed=()
+
+join() {
+	local IFS='|'
+	echo "$*"
+}
+
+[ -f "$log" ] || die "no console log at $log"
+found=$(grep -nE "$(join "${reports[@]}")" "$log" || true)
+if [ -n "$found" ] && [ ${#allowed[@]} -gt 0 ]; then
+	found=$(grep -vE "$(join "${allowed[@]}")" <<<"$found" || true)
+fi
+if [ -n "$found" ]; then
+	while IFS= read -r line; do
+		echo "$log:$line" >&2
+	done <<<"$found"
+	note "$stage: kernel report in $log"
+	result "$stage" 1 "$stage: kernel log clean ($log)"
+	exit 1
+fi
+result "$stage" 0 "$stage: kernel log clean ($log)"

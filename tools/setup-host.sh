@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the rig needs from Debian bookworm, once.  As root it runs
+# apt-get; as anyone else it prints the line to run and stops.  Then it
+# builds a sparse new enough for kernel 7.x (bookworm's 0.6.4 is not:
+# the kernel silently skips the check with it) from Debian's sid source.
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# coccinelle's scripts with OCaml parts need the compiler (ocaml-nox),
+# which is only a Recommends of the coccinelle package.
+packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
+	  rsync xz-utils python3 iproute2 ethtool kmod
+	  coccinelle ocaml-nox codespell shellcheck)
+
+missing_packages() {
+	local p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+install_packages() {
+	local -a missing
+	mapfile -t missing < <(missing_packages)
+	[ ${#missing[@]} -eq 0 ] && return
+	if [ "$(id -u)" != 0 ]; then
+		echo "The rig needs Debian packages that are not installed. Run:" >&2
+		echo "  sudo apt-get install -y ${missing[*]}" >&2
+		echo "then run make again." >&2
+		exit 1
+	fi
+	note "installing ${missing[*]}"
+	apt-get update -q >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+main() {
+	install_packages
+	"$VNETMQ_REPO/tools/fetch-sparse.sh" "$VNETMQ_CACHE" >/dev/null
+	ccache --max-size=8G >/dev/null
+}
+
+main

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything `make test` runs: KUnit, then e2e on the same kernel, then
+# the static gates.  A failing stage does not stop the next; the summary
+# counts KUnit cases, e2e cases and gates together.
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+stage() {
+	local name=$1 start=$SECONDS
+	shift
+	echo "=== $name" >&2
+	"$@" || true
+	echo "=== $name took $((SECONDS - start)) s" >&2
+}
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS" "$LOGS"
+stage kunit "$VNETMQ_REPO/tools/kunit.sh"
+if [ -x "$KBUILD/linux" ]; then
+	stage e2e "$VNETMQ_REPO/tools/e2e.sh"
+else
+	result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"
+fi
+stage gates "$VNETMQ_REPO/ci/gates.sh"
+echo "logs, kunit.py JSON and gate outputs: $LOGS"
+"$PY" "$VNETMQ_REPO/tools/report.py" "$RESULTS"

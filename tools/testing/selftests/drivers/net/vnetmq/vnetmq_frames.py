@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send Ethernet frames on a device from a packet socket and count, per RX
+queue, the frames that come back.
+
+The receive side is an independent oracle for the device's queue mapping:
+packet sockets joined in a PACKET_FANOUT_QM group, which hands a frame to
+socket (skb->queue_mapping % sockets).  On receive queue_mapping is the
+recorded RX queue plus one, or 0 if the driver recorded none, so with
+RX queues + 1 sockets socket 0 counts unrecorded frames and socket q + 1
+counts RX queue q.
+Prints one JSON object:
+  {"sent": N, "rx_queues": [n0, n1, ...], "unrecorded": n}
+"""
+
+import argparse
+import json
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+ETH_P_VNETMQ = 0x88B5          # IEEE 802 local experimental EtherType
+SOL_PACKET = 263
+PACKET_FANOUT = 18
+PACKET_FANOUT_QM = 5
+PACKET_OUTGOING = 4
+SO_RCVBUFFORCE = 33
+
+
+def mac_of(ifname):
+    with open(f'/sys/class/net/{ifname}/address', encoding='ascii') as f:
+        return bytes.fromhex(f.read().strip().replace(':', ''))
+
+
+def open_receivers(ifname, count):
+    group = os.getpid() & 0xffff
+    socks = []
+    for _ in range(count):
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                          socket.htons(ETH_P_VNETMQ))
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+        s.bind((ifname, ETH_P_VNETMQ))
+        s.setsockopt(SOL_PACKET, PACKET_FANOUT,
+                     group | (PACKET_FANOUT_QM << 16))
+        s.setblocking(False)
+        socks.append(s)
+    return socks
+
+
+def send_frames(ifname, count, size):
+    mac = mac_of(ifname)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    header = mac + mac + struct.pack('!H', ETH_P_VNETMQ)
+    for seq in range(count):
+        payload = struct.pack('!I', seq).ljust(size - len(header), b'\0')
+        s.send(header + payload)
+    s.close()
+
+
+def drain(socks, want, timeout):
+    counts = [0] * len(socks)
+    deadline = time.monotonic() + timeout
+    while sum(counts) < want and time.monotonic() < deadline:
+        ready, _, _ = select.select(socks, [], [], 0.2)
+        for s in ready:
+            idx = socks.index(s)
+            while True:
+                try:
+                    _, addr = s.recvfrom(65536)
+                except BlockingIOError:
+                    break
+                if addr[2] != PACKET_OUTGOING:
+                    counts[idx] += 1
+    return counts
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('ifname')
+    p.add_argument('--count', type=int, default=100)
+    p.add_argument('--size', type=int, default=60)
+    p.add_argument('--rx-queues', type=int, required=True,
+                   help='the number of RX queues to tell apart')
+    p.add_argument('--timeout', type=float, default=10.0)
+    args = p.parse_args()
+    if args.size < 18:
+        p.error('--size must be at least 18 (Ethernet header and sequence)')
+    socks = open_receivers(args.ifname, args.rx_queues + 1)
+    send_frames(args.ifname, args.count, args.size)
+    counts = drain(socks, args.count, args.timeout)
+    json.dump({'sent': args.count, 'rx_queues': counts[1:],
+               'unrecorded': counts[0]}, sys.stdout)
+    print()
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f'vnetmq_frames: {e}')

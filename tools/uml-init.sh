@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the rig kernel booted with the host filesystem as root
+# (tools/uml-run.sh passes init=this).  The kernel hands us
+# VNETMQ_OUT (a host directory for results) and VNETMQ_JOB (the script to
+# run) in the environment.  We mount what the job needs, run it, hand its
+# exit status to the host through /proc/exitcode and power off: if init
+# returned instead, the kernel would panic.
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t hostfs none /mnt -o "$VNETMQ_OUT"
+export VNETMQ_OUT=/mnt
+
+echo "uml-init: running $VNETMQ_JOB $VNETMQ_ARGS"
+# shellcheck disable=SC2086 # VNETMQ_ARGS is a word list by design
+"$VNETMQ_JOB" $VNETMQ_ARGS > /mnt/job.out 2>&1
+rc=$?
+cat /mnt/job.out
+echo "uml-init: job exited with $rc"
+
+echo "$rc" > /proc/exitcode
+umount /mnt
+echo o > /proc/sysrq-trigger
+sleep 10

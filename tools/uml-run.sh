@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the rig kernel with the host filesystem as root and run one job in
+# it.  The console goes to $LOGS/NAME.console.log, and to the terminal
+# unless VNETMQ_UML_QUIET=1; the job's own output is in
+# $BUILD/uml/NAME/job.out.  Exits with the job's
+# exit status, or 125 if the kernel did not come back cleanly.
+#
+# usage: uml-run.sh NAME JOB [ARG...]
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || die "usage: $0 NAME JOB [ARG...]"
+name=$1
+job=$(realpath "$2")
+shift 2
+
+linux=$KBUILD/linux
+[ -x "$linux" ] || die "no rig kernel at $linux: run 'make kernel' first"
+[ -x "$job" ] || die "job $job is not an executable file"
+
+out=$BUILD/uml/$name
+tmp=$BUILD/uml/tmp
+mkdir -p "$out" "$tmp" "$LOGS"
+rm -f "$out/job.out"
+log=$LOGS/$name.console.log
+
+# UML maps its memory from a file in TMPDIR: it must allow exec.
+set +e
+TMPDIR=$tmp timeout "${VNETMQ_UML_TIMEOUT:-900}" "$linux" \
+	mem=1G seccomp=on ncpus=2 \
+	rootfstype=hostfs rootflags=/ ro \
+	init="$VNETMQ_REPO/tools/uml-init.sh" \
+	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 \
+	"VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*" \
+	</dev/null 2>&1 | if [ "${VNETMQ_UML_QUIET:-0}" = 1 ]; then
+		cat > "$log"
+	else
+		tee "$log"
+	fi
+rc=${PIPESTATUS[0]}
+set -e
+
+if [ ! -f "$out/job.out" ]; then
+	note "$name: the job never ran (UML exit $rc); see $log"
+	exit 125
+fi
+exit "$rc"
