@@ -13,8 +13,11 @@ export PATH
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-mount -t tmpfs tmpfs /tmp
+# Not over /tmp: the repository (and this script) may live there.
 mount -t tmpfs tmpfs /run
+mkdir -p /run/tmp
+TMPDIR=/run/tmp
+export TMPDIR
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t hostfs none /mnt -o "$VNETMQ_OUT"
 export VNETMQ_OUT=/mnt
