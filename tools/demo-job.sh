@@ -31,6 +31,29 @@ for ((q = 0; q < TXQ; q++)); do
 	done
 	printf '%-9s %12d   %s\n' "tx-$q" "$FRAMES" "$row"
 done
+tc qdisc del dev "$DEV" clsact
+echo
+echo "The driver's own per-queue counters (ethtool -S $DEV):"
+printf '%-9s %10s %8s %8s    %-9s %10s %8s\n' "TX queue" packets stops wakes \
+	"RX queue" packets polls
+for ((q = 0; q < TXQ; q++)); do
+	tx=$(printf '%-9s %10d %8d %8d' "tx-$q" \
+		"$(ethtool_stat "$DEV" "tx_queue_${q}_packets")" \
+		"$(ethtool_stat "$DEV" "tx_queue_${q}_stops")" \
+		"$(ethtool_stat "$DEV" "tx_queue_${q}_wakes")")
+	rx=""
+	if [ "$q" -lt "$RXQ" ]; then
+		rx=$(printf '%-9s %10d %8d' "rx-$q" \
+			"$(ethtool_stat "$DEV" "rx_queue_${q}_packets")" \
+			"$(ethtool_stat "$DEV" "rx_queue_${q}_polls")")
+	fi
+	echo "$tx    $rx"
+done
+echo
+echo "ethtool -L $DEV rx 1 tx 2 while the device is up:"
+ethtool -L "$DEV" rx 1 tx 2
+read -r -a got <<<"$(send_frames "$DEV" "$FRAMES" 1)"
+echo "  $FRAMES frames sent, ${got[0]} received on rx-0"
 echo
 ip -s link show dev "$DEV"
 ip link del "$DEV"

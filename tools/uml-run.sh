@@ -36,6 +36,7 @@ TMPDIR=$tmp timeout "${VNETMQ_UML_TIMEOUT:-900}" "$linux" \
 	init="$VNETMQ_REPO/tools/uml-init.sh" \
 	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 \
 	"VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*" \
+	"VNETMQ_KSRC=$TREE" \
 	</dev/null 2>&1 | if [ "${VNETMQ_UML_QUIET:-0}" = 1 ]; then
 		cat > "$log"
 	else

@@ -115,7 +115,3 @@ static struct kunit_suite vnetmq_queue_suite = {
 };
 
 kunit_test_suite(vnetmq_queue_suite);
-
-MODULE_DESCRIPTION("KUnit tests for vnetmq queue mapping");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

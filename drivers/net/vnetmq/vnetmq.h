@@ -2,15 +2,24 @@
 /*
  * vnetmq: virtual multiqueue loopback Ethernet device.
  *
- * The helpers declared here are pure: they take plain values or a single
- * skb and touch no device state, so the KUnit suites can drive every
- * branch of them on real skbs without a registered netdev.
+ * A frame transmitted on TX queue q is put on the ring of RX queue
+ * vnetmq_rxq_for_txq(q) and received by that queue's NAPI poll.
+ *
+ * The helpers declared here (queue.c, skb.c, ring.c, poll.c) are the
+ * driver's logic: they take plain values, one skb, or one RX queue with
+ * its ring, never a napi_struct, so the KUnit suites drive every branch
+ * of them on real skbs.  netdev.c, ethtool.c, stats.c and debugfs.c are
+ * the glue that registers them.
  */
 #ifndef _VNETMQ_H
 #define _VNETMQ_H
 
 #include <linux/netdevice.h>
+#include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
+
+struct ethtool_stats;
+struct netdev_stat_ops;
 
 #define VNETMQ_DRV_NAME		"vnetmq"
 /* tun's limit: a per-queue resource must stay bounded per device. */
@@ -18,32 +27,192 @@
 /* The seed's topology: four TX queues folded onto two RX queues. */
 #define VNETMQ_DEF_TX_QUEUES	4
 #define VNETMQ_DEF_RX_QUEUES	2
+/* RX ring sizes (ethtool -G rx), in frames. */
+#define VNETMQ_DEF_RING_SIZE	256
+#define VNETMQ_MAX_RING_SIZE	4096
+/* Frames the core may hold before it declares a TX queue hung. */
+#define VNETMQ_WATCHDOG_TIMEO	(2 * HZ)
+
+/**
+ * struct vnetmq_ring - bounded queue of frames waiting for an RX queue's poll
+ * @skbs: the frames, oldest first; @skbs.lock serializes the producers
+ *	(ndo_start_xmit of every TX queue that maps here) with the consumer
+ *	(the RX queue's NAPI poll)
+ * @size: capacity in frames; changed by ethtool -G while frames flow,
+ *	so read with READ_ONCE()
+ *
+ * A list with a length rather than a ptr_ring: flow control with several
+ * producers needs the exact number of free slots, which ptr_ring does not
+ * expose, and resizing a list is a store, not a reallocation.
+ */
+struct vnetmq_ring {
+	struct sk_buff_head skbs;
+	unsigned int size;
+};
+
+/**
+ * struct vnetmq_rxq_stats - counters of one RX queue
+ * @packets: frames handed to the stack
+ * @bytes: their length after the Ethernet header was pulled
+ * @drops: frames dropped from the ring (device stopped)
+ * @polls: NAPI polls
+ * @full_polls: polls that used their whole budget
+ * @syncp: for 64-bit reads on 32-bit hosts
+ *
+ * Single writer: the queue's NAPI poll, or the control path while that
+ * NAPI is disabled.
+ */
+struct vnetmq_rxq_stats {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drops;
+	u64_stats_t polls;
+	u64_stats_t full_polls;
+	struct u64_stats_sync syncp;
+};
 
 /**
  * struct vnetmq_txq_stats - counters of one TX queue
- * @packets: frames delivered to the RX side
- * @bytes: bytes of those frames
- * @drops: frames dropped on the way to the RX side
- * @syncp: protects the 64-bit counters on 32-bit hosts
+ * @packets: frames put on an RX ring
+ * @bytes: their length
+ * @drops: frames that could not cross to the RX side
+ * @stops: times the queue was stopped because its ring was nearly full
+ * @timeouts: TX watchdog timeouts
+ * @syncp: for 64-bit reads on 32-bit hosts
+ * @wakes: times the RX side woke the queue again
+ * @wake_syncp: @wakes has its own writer: the NAPI poll that drains the
+ *	ring this queue feeds
  *
- * Written only by ndo_start_xmit under the queue's xmit lock, so a
- * queue's counters have a single writer.
+ * All but @wakes are written by ndo_start_xmit under the queue's xmit
+ * lock, or by ndo_tx_timeout while the core has frozen the queues.
  */
 struct vnetmq_txq_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
 	u64_stats_t drops;
+	u64_stats_t stops;
+	u64_stats_t timeouts;
 	struct u64_stats_sync syncp;
+	u64_stats_t wakes;
+	struct u64_stats_sync wake_syncp;
 };
 
 /**
+ * struct vnetmq_rxq - one RX queue
+ * @napi: its NAPI instance, registered while the device is up
+ * @ring: frames waiting for @napi
+ * @dev: the device
+ * @index: the queue's index
+ * @paused: debugfs test knob: while set, polls take nothing off @ring,
+ *	as a hung RX engine would (used to provoke a TX timeout)
+ * @stats: its counters
+ */
+struct vnetmq_rxq {
+	struct napi_struct napi;
+	struct vnetmq_ring ring;
+	struct net_device *dev;
+	u16 index;
+	bool paused;
+	struct vnetmq_rxq_stats stats;
+} ____cacheline_aligned_in_smp;
+
+/**
  * struct vnetmq_priv - private part of a vnetmq net_device
- * @txq_stats: one entry per TX queue (num_tx_queues of them)
+ * @rxq: num_rx_queues RX queues; those at or above real_num_rx_queues
+ *	are idle but keep their counters, so totals survive ethtool -L
+ * @txq_stats: num_tx_queues TX queue counters, kept the same way
+ * @ring_size: the RX ring size set by ethtool -G, under RTNL
+ * @id: instance number, names the debugfs directory (ethtool -i bus-info)
+ * @debugfs: the device's debugfs directory
  */
 struct vnetmq_priv {
+	struct vnetmq_rxq *rxq;
 	struct vnetmq_txq_stats *txq_stats;
+	unsigned int ring_size;
+	int id;
+	struct dentry *debugfs;
 };
 
+/**
+ * struct vnetmq_napi_ops - what the poll core asks of NAPI
+ * @receive: hand one prepared frame to the stack
+ * @tx_done: report @pkts frames, @bytes bytes of TX queue @txq consumed
+ *	from the ring (BQL completion, and wake the queue if there is room)
+ * @complete: napi_complete_done(); true if the poll may stop
+ * @reschedule: schedule the poll again
+ *
+ * The driver passes vnetmq_napi_ops; KUnit passes a fake to drive the
+ * completion and lost-wakeup branches on its own schedule.
+ */
+struct vnetmq_napi_ops {
+	void (*receive)(struct vnetmq_rxq *rq, struct sk_buff *skb);
+	void (*tx_done)(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
+			unsigned int bytes);
+	bool (*complete)(struct vnetmq_rxq *rq, int work);
+	void (*reschedule)(struct vnetmq_rxq *rq);
+};
+
+/* queue.c: mapping and flow-control thresholds */
 u16 vnetmq_rxq_for_txq(u16 txq, unsigned int real_num_rx_queues);
+unsigned int vnetmq_txqs_per_rxq(u16 rxq, unsigned int real_num_tx_queues,
+				 unsigned int real_num_rx_queues);
+unsigned int vnetmq_ring_min_size(unsigned int real_num_tx_queues,
+				  unsigned int real_num_rx_queues);
+unsigned int vnetmq_ring_start_thrs(unsigned int size, unsigned int feeders);
+
+/* skb.c: what happens to a frame between xmit and receive */
+enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
+					  struct sk_buff *skb);
+void vnetmq_skb_rx_prep(struct net_device *dev, struct sk_buff *skb,
+			u16 rxq);
+
+/* ring.c */
+void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size);
+void vnetmq_ring_produce(struct vnetmq_ring *ring, struct sk_buff *skb);
+unsigned int vnetmq_ring_consume(struct vnetmq_ring *ring,
+				 struct sk_buff_head *batch,
+				 unsigned int budget);
+unsigned int vnetmq_ring_free(const struct vnetmq_ring *ring);
+bool vnetmq_ring_empty(const struct vnetmq_ring *ring);
+
+/* poll.c: the NAPI poll core */
+int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
+		   const struct vnetmq_napi_ops *ops);
+unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver);
+
+/* netdev.c */
+#if IS_ENABLED(CONFIG_KUNIT)
+extern struct rtnl_link_ops vnetmq_link_ops;
+#endif
+extern const struct vnetmq_napi_ops vnetmq_napi_ops;
+void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb);
+void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
+			 unsigned int bytes);
+int vnetmq_set_queues(struct net_device *dev, unsigned int tx,
+		      unsigned int rx);
+int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
+			 struct netlink_ext_ack *extack);
+
+/* stats.c */
+void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
+		      unsigned int bytes, unsigned int drops);
+void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
+			   unsigned int bytes, bool full_poll);
+void vnetmq_get_stats64(struct net_device *dev,
+			struct rtnl_link_stats64 *tot);
+extern const struct netdev_stat_ops vnetmq_stat_ops;
+int vnetmq_get_sset_count(struct net_device *dev, int sset);
+void vnetmq_get_strings(struct net_device *dev, u32 sset, u8 *data);
+void vnetmq_get_ethtool_stats(struct net_device *dev,
+			      struct ethtool_stats *stats, u64 *data);
+
+/* ethtool.c */
+extern const struct ethtool_ops vnetmq_ethtool_ops;
+
+/* debugfs.c */
+void vnetmq_debugfs_init(struct net_device *dev);
+void vnetmq_debugfs_exit(struct net_device *dev);
+void vnetmq_debugfs_register(void);
+void vnetmq_debugfs_unregister(void);
 
 #endif /* _VNETMQ_H */

@@ -85,3 +85,56 @@ send_frames() {
 		--rx-queues "$3" |
 		"$PY" -c 'import json, sys; r = json.load(sys.stdin); print(*r["rx_queues"], r["unrecorded"])'
 }
+
+# ethtool_stat DEV NAME: one counter of ethtool -S DEV.
+ethtool_stat() {
+	ethtool -S "$1" | awk -v name="$2:" '$1 == name { print $2 }'
+}
+
+# debugfs_dir DEV: the device's debugfs directory, named by the instance
+# number that ethtool -i reports as bus-info "vnetmq.<id>".
+debugfs_dir() {
+	local id
+	id=$(ethtool -i "$1" | sed -n 's/^bus-info: vnetmq\.//p')
+	echo "/sys/kernel/debug/vnetmq/$id"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local tries=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# pktgen_run DEV COUNT QMIN QMAX: send COUNT frames from pktgen, spread
+# over TX queues QMIN..QMAX; returns when pktgen is done.  clone_skb and
+# burst stay 0 and 1: vnetmq clears IFF_TX_SKB_SHARING.
+pktgen_run() {
+	local dev=$1 pg=/proc/net/pktgen
+	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
+	echo "rem_device_all" > "$pg/kpktgend_0"
+	echo "add_device $dev" > "$pg/kpktgend_0"
+	{
+		echo "count $2"
+		echo "pkt_size 60"
+		echo "delay 0"
+		echo "clone_skb 0"
+		echo "dst_mac $(cat "/sys/class/net/$dev/address")"
+		echo "dst 198.51.100.1"
+		echo "queue_map_min $3"
+		echo "queue_map_max $4"
+	} | while read -r line; do echo "$line" > "$pg/$dev"; done
+	echo start > "$pg/pgctrl"
+}
+
+# ynl ARGS...: the kernel tree's YNL CLI on the netdev family, if present.
+ynl_netdev() {
+	local ksrc=${VNETMQ_KSRC:-}
+	[ -n "$ksrc" ] && [ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] || return 2
+	"$PY" "$ksrc/tools/net/ynl/pyynl/cli.py" --no-schema --output-json \
+		--spec "$ksrc/Documentation/netlink/specs/netdev.yaml" "$@"
+}

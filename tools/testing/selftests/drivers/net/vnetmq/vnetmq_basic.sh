@@ -66,16 +66,42 @@ test_too_many_queues() {
 	[[ $err == *"at most 256 TX queues"* ]] && [ ! -e /sys/class/net/vnetmq1 ]
 }
 
+# Several devices at once, each with its own topology.
+test_several_devices() {
+	ip link add vnetmq1 numtxqueues 8 numrxqueues 8 type vnetmq &&
+	ip link add vnetmq2 numtxqueues 1 numrxqueues 3 type vnetmq || return 1
+	[ "$(ethtool -l vnetmq1 | awk '/^TX:/ { print $2; exit }')" -eq 8 ] &&
+	[ "$(ethtool -l vnetmq2 | awk '/^RX:/ { print $2; exit }')" -eq 3 ]
+}
+
+# A device moved to another netns keeps working there, and goes away
+# with that netns (the log scan catches a leaked reference).
+test_netns_move() {
+	local got
+	ip netns add vnetmq-t || return 1
+	ip link set vnetmq1 netns vnetmq-t || return 1
+	[ ! -e /sys/class/net/vnetmq1 ] || return 1
+	ip netns exec vnetmq-t bash -c ". $VNETMQ_DIR/lib.sh && dev_up vnetmq1" ||
+		return 1
+	got=$(ip netns exec vnetmq-t "$PY" "$VNETMQ_DIR/vnetmq_frames.py" \
+		vnetmq1 --count 20 --rx-queues 8) || return 1
+	echo "# in netns vnetmq-t: $got"
+	[[ $got == *'"unrecorded": 0'* ]] && [[ $got == *'"sent": 20'* ]] &&
+		ip netns del vnetmq-t && ip link del vnetmq2
+}
+
 test_delete() {
 	ip link del "$DEV" && [ ! -e "/sys/class/net/$DEV" ]
 }
 
 ktap_require_root
-ktap_plan 6
+ktap_plan 8
 ktap_check "create a 4-TX/2-RX vnetmq device" test_create
 ktap_check "sysfs shows 4 TX and 2 RX queues" test_queue_counts
 ktap_check "frames from a packet socket are counted on TX and RX" test_frames_loop_back
 ktap_check "TX queue q arrives on RX queue q % 2" test_queue_mapping
 ktap_check "257 TX queues refused with a message naming the limit" test_too_many_queues
+ktap_check "several devices at once" test_several_devices
+ktap_check "move a device to another netns" test_netns_move
 ktap_check "delete the device" test_delete
 ktap_finish

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit integration suite: a real vnetmq device, registered and opened
+ * under RTNL, transmitting with netdev_start_xmit() on chosen queues and
+ * receiving through its own NAPI into a packet handler of the test's.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+
+#include "test_util.h"
+#include "vnetmq.h"
+
+#define VNETMQ_T_TXQ	4
+#define VNETMQ_T_RXQ	2
+
+struct vnetmq_itest {
+	struct net_device *dev;
+	struct packet_type pt;
+	spinlock_t lock;	/* rx[], unrecorded */
+	unsigned int rx[VNETMQ_MAX_QUEUES];
+	unsigned int unrecorded;
+};
+
+static int vnetmq_itest_rcv(struct sk_buff *skb, struct net_device *dev,
+			    struct packet_type *pt, struct net_device *orig)
+{
+	struct vnetmq_itest *t = container_of(pt, struct vnetmq_itest, pt);
+
+	spin_lock_bh(&t->lock);
+	if (skb_rx_queue_recorded(skb))
+		t->rx[skb_get_rx_queue(skb)]++;
+	else
+		t->unrecorded++;
+	spin_unlock_bh(&t->lock);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static unsigned int vnetmq_itest_received(struct vnetmq_itest *t)
+{
+	unsigned int i, n;
+
+	spin_lock_bh(&t->lock);
+	n = t->unrecorded;
+	for (i = 0; i < ARRAY_SIZE(t->rx); i++)
+		n += t->rx[i];
+	spin_unlock_bh(&t->lock);
+	return n;
+}
+
+/* NAPI runs in softirq on its own time: wait for it, boundedly. */
+static bool vnetmq_itest_wait(struct vnetmq_itest *t, unsigned int want)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (vnetmq_itest_received(t) >= want)
+			return true;
+		usleep_range(10000, 20000);
+	}
+	return false;
+}
+
+static int vnetmq_itest_init(struct kunit *test)
+{
+	struct vnetmq_itest *t;
+	struct net_device *dev;
+	int err;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	spin_lock_init(&t->lock);
+
+	dev = alloc_netdev_mqs(sizeof(struct vnetmq_priv), "vnetmqkt%d",
+			       NET_NAME_ENUM, vnetmq_link_ops.setup,
+			       VNETMQ_T_TXQ, VNETMQ_T_RXQ);
+	if (!dev)
+		return -ENOMEM;
+	dev->rtnl_link_ops = &vnetmq_link_ops;
+	rtnl_lock();
+	err = register_netdevice(dev);
+	if (!err) {
+		err = dev_open(dev, NULL);
+		if (err)
+			unregister_netdevice(dev);
+	}
+	rtnl_unlock();
+	if (err) {
+		/* needs_free_netdev frees it on unregister, not on failure */
+		if (dev->reg_state == NETREG_UNINITIALIZED)
+			free_netdev(dev);
+		return err;
+	}
+
+	t->dev = dev;
+	t->pt.type = htons(VNETMQ_TEST_PROTO);
+	t->pt.dev = dev;
+	t->pt.func = vnetmq_itest_rcv;
+	dev_add_pack(&t->pt);
+	test->priv = t;
+	return 0;
+}
+
+static void vnetmq_itest_exit(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+
+	if (!t)
+		return;
+	dev_remove_pack(&t->pt);
+	rtnl_lock();
+	unregister_netdevice(t->dev);
+	rtnl_unlock();
+}
+
+/* Transmit as the core does: queue lock held, BH off, never if stopped. */
+static bool vnetmq_itest_xmit(struct kunit *test, struct vnetmq_itest *t,
+			      u16 q, u32 seq)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(t->dev, q);
+	struct sk_buff *skb = vnetmq_test_frame(test, t->dev, 60, q, seq);
+	netdev_tx_t rc = NETDEV_TX_BUSY;
+
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	if (!netif_xmit_frozen_or_stopped(txq))
+		rc = netdev_start_xmit(skb, t->dev, txq, false);
+	__netif_tx_unlock(txq);
+	local_bh_enable();
+	if (rc != NETDEV_TX_OK)
+		kfree_skb(skb);
+	return rc == NETDEV_TX_OK;
+}
+
+/* Take BQL out of the way: the test is about the ring's own stops. */
+static void vnetmq_itest_no_bql(struct net_device *dev, u16 q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
+
+#ifdef CONFIG_BQL
+	txq->dql.min_limit = DQL_MAX_LIMIT;
+	netdev_tx_reset_queue(txq);
+	/* dql_reset() leaves adj_limit alone until the first completion. */
+	txq->dql.adj_limit = DQL_MAX_LIMIT;
+#endif
+}
+
+static void vnetmq_itest_stats(struct net_device *dev,
+			       struct rtnl_link_stats64 *s)
+{
+	memset(s, 0, sizeof(*s));
+	vnetmq_get_stats64(dev, s);
+}
+
+static void vnetmq_itest_mapping(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct rtnl_link_stats64 s;
+	unsigned int q, i;
+
+	for (q = 0; q < VNETMQ_T_TXQ; q++)
+		for (i = 0; i < 10; i++)
+			KUNIT_EXPECT_TRUE(test,
+					  vnetmq_itest_xmit(test, t, q, i));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 40));
+	KUNIT_EXPECT_EQ(test, t->rx[0], 20);	/* from tx 0 and 2 */
+	KUNIT_EXPECT_EQ(test, t->rx[1], 20);	/* from tx 1 and 3 */
+	KUNIT_EXPECT_EQ(test, t->unrecorded, 0);
+
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 40);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 40);
+	KUNIT_EXPECT_EQ(test, s.tx_bytes, 40 * 60);
+	KUNIT_EXPECT_EQ(test, s.rx_bytes, 40 * (60 - ETH_HLEN));
+	for (q = 0; q < VNETMQ_T_TXQ; q++) {
+		u64 sent = u64_stats_read(&priv->txq_stats[q].packets);
+
+		KUNIT_EXPECT_EQ(test, sent, 10);
+	}
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->rxq[0].stats.packets), 20);
+}
+
+/*
+ * With RX queue 0 hung, TX queues 0 and 2 fill its ring: each stops itself
+ * while the ring still has room for the other, so the ring never holds more
+ * than its size and nothing is dropped.  The TX timeout handler kicks the
+ * NAPI; once the queue is unpaused that drains the ring and wakes both.
+ */
+static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct netdev_queue *txq0 = netdev_get_tx_queue(t->dev, 0);
+	struct netdev_queue *txq2 = netdev_get_tx_queue(t->dev, 2);
+	struct vnetmq_rxq *rq = &priv->rxq[0];
+	unsigned int size = 16, sent0 = 0, sent2 = 0;
+	struct rtnl_link_stats64 s;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, size, NULL), 0);
+	rtnl_unlock();
+	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_no_bql(t->dev, 2);
+	WRITE_ONCE(rq->paused, true);
+
+	while (sent0 < 2 * size && vnetmq_itest_xmit(test, t, 0, sent0))
+		sent0++;
+	/* Stopped once fewer than 2 slots (2 feeders) were left. */
+	KUNIT_EXPECT_EQ(test, sent0, size - 1);
+	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq0));
+	while (sent2 < 2 * size && vnetmq_itest_xmit(test, t, 2, sent2))
+		sent2++;
+	KUNIT_EXPECT_EQ(test, sent2, 1);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&rq->ring.skbs), size);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[0].stops), 1);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[2].stops), 1);
+	/* The other RX queue is unaffected. */
+	KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 1, 0));
+
+	WRITE_ONCE(rq->paused, false);
+	local_bh_disable();
+	t->dev->netdev_ops->ndo_tx_timeout(t->dev, 0);
+	local_bh_enable();
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, size + 1));
+	KUNIT_EXPECT_EQ(test, t->rx[0], size);
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq0));
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq2));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[0].timeouts), 1);
+	KUNIT_EXPECT_GE(test, u64_stats_read(&priv->txq_stats[0].wakes), 1);
+	KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 0, 100));
+
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
+	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
+}
+
+/* ethtool -L under load: frames on the rings are delivered, not lost. */
+static void vnetmq_itest_set_queues_delivers(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct rtnl_link_stats64 s;
+	unsigned int i;
+	int err;
+
+	vnetmq_itest_no_bql(t->dev, 3);
+	WRITE_ONCE(priv->rxq[1].paused, true);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 3, i));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[1].ring.skbs), 5);
+
+	rtnl_lock();
+	err = vnetmq_set_queues(t->dev, 2, 1);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, t->dev->real_num_tx_queues, 2);
+	KUNIT_EXPECT_EQ(test, t->dev->real_num_rx_queues, 1);
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 5));
+	KUNIT_EXPECT_EQ(test, t->rx[1], 5);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[1].ring));
+
+	/* TX queue 1 now loops back to the only RX queue. */
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 1, i));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 8));
+	KUNIT_EXPECT_EQ(test, t->rx[0], 3);
+
+	/* Totals still count the queues that went idle. */
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 8);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 8);
+
+	rtnl_lock();
+	err = vnetmq_set_queues(t->dev, VNETMQ_T_TXQ, VNETMQ_T_RXQ);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
+}
+
+static void vnetmq_itest_ring_size_refused(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct netlink_ext_ack extack = {};
+	int err;
+
+	rtnl_lock();
+	err = vnetmq_set_ring_size(t->dev, 3, &extack);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "below 4"));
+}
+
+/* Going down with frames on a ring drops and counts them. */
+static void vnetmq_itest_close_drops(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct rtnl_link_stats64 s;
+	unsigned int i;
+
+	vnetmq_itest_no_bql(t->dev, 0);
+	WRITE_ONCE(priv->rxq[0].paused, true);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 0, i));
+	rtnl_lock();
+	dev_close(t->dev);
+	rtnl_unlock();
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 3);
+	KUNIT_EXPECT_EQ(test, s.rx_dropped, 3);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring));
+}
+
+static struct kunit_case vnetmq_itest_cases[] = {
+	KUNIT_CASE(vnetmq_itest_mapping),
+	KUNIT_CASE(vnetmq_itest_flow_control_and_timeout),
+	KUNIT_CASE(vnetmq_itest_set_queues_delivers),
+	KUNIT_CASE(vnetmq_itest_ring_size_refused),
+	KUNIT_CASE(vnetmq_itest_close_drops),
+	{}
+};
+
+static struct kunit_suite vnetmq_itest_suite = {
+	.name = "vnetmq_netdev",
+	.init = vnetmq_itest_init,
+	.exit = vnetmq_itest_exit,
+	.test_cases = vnetmq_itest_cases,
+};
+
+kunit_test_suite(vnetmq_itest_suite);

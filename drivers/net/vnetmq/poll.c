@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vnetmq NAPI poll core.  It owns the rules of a poll (budget, completion,
+ * the re-check after completion, TX completions and wakes) but calls NAPI
+ * only through struct vnetmq_napi_ops, so KUnit can run it without a
+ * napi_struct and stage the races it guards against.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/indirect_call_wrapper.h>
+
+#include "vnetmq.h"
+
+/* Report completions of one TX queue's run of consecutive frames. */
+static void vnetmq_tx_done(struct vnetmq_rxq *rq,
+			   const struct vnetmq_napi_ops *ops,
+			   u16 txq, unsigned int pkts, unsigned int bytes)
+{
+	if (pkts)
+		INDIRECT_CALL_1(ops->tx_done, vnetmq_napi_tx_done,
+				rq, txq, pkts, bytes);
+}
+
+/**
+ * vnetmq_rx_poll() - one NAPI poll of an RX queue
+ * @rq: the RX queue
+ * @budget: the most frames to receive
+ * @ops: how to reach NAPI (vnetmq_napi_ops outside of tests)
+ *
+ * Receives at most @budget frames from @rq's ring, in order, and reports
+ * each TX queue's share of them as completed (BQL, and a wake if its
+ * ring has room again).  Completes NAPI only when it used less than
+ * @budget; after completing it looks at the ring once more, because a
+ * producer that queued a frame after the ring was last seen empty, while
+ * NAPI was still scheduled, relied on this poll to see it.  A paused
+ * queue (debugfs) takes nothing and completes without that re-check, as
+ * a hung RX engine would.
+ *
+ * Context: softirq, or any context with BH disabled.
+ * Return: the number of frames received.
+ */
+int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
+		   const struct vnetmq_napi_ops *ops)
+{
+	unsigned int run_pkts = 0, run_bytes = 0, bytes = 0;
+	struct net_device *dev = rq->dev;
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	u16 run_txq = 0;
+	int work;
+
+	if (unlikely(budget <= 0))
+		return 0;
+	if (unlikely(READ_ONCE(rq->paused))) {
+		ops->complete(rq, 0);
+		vnetmq_rxq_count_poll(rq, 0, 0, false);
+		return 0;
+	}
+
+	__skb_queue_head_init(&batch);
+	work = vnetmq_ring_consume(&rq->ring, &batch, budget);
+	while ((skb = __skb_dequeue(&batch))) {
+		/* Until vnetmq_skb_rx_prep() the skb carries its TX queue. */
+		u16 txq = skb_get_queue_mapping(skb);
+
+		if (txq != run_txq) {
+			vnetmq_tx_done(rq, ops, run_txq, run_pkts, run_bytes);
+			run_txq = txq;
+			run_pkts = 0;
+			run_bytes = 0;
+		}
+		run_pkts++;
+		run_bytes += skb->len;
+
+		vnetmq_skb_rx_prep(dev, skb, rq->index);
+		bytes += skb->len;
+		INDIRECT_CALL_1(ops->receive, vnetmq_napi_receive, rq, skb);
+	}
+	vnetmq_tx_done(rq, ops, run_txq, run_pkts, run_bytes);
+	vnetmq_rxq_count_poll(rq, work, bytes, work == budget);
+
+	if (work < budget && ops->complete(rq, work)) {
+		/* Order the completion before the look at the ring; pairs
+		 * with the full barrier of napi_schedule()'s atomic update
+		 * after the producer's __skb_queue_tail().
+		 */
+		smp_mb();
+		if (!vnetmq_ring_empty(&rq->ring))
+			ops->reschedule(rq);
+	}
+	return work;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rx_poll);
+
+/**
+ * vnetmq_rx_flush() - empty an RX queue's ring outside of NAPI
+ * @rq: the RX queue; its NAPI disabled and no TX queue feeding it
+ * @deliver: receive the frames (queues being reconfigured on a running
+ *	device) rather than drop them (device going down)
+ *
+ * Every frame is accounted for: received and counted as a packet of
+ * @rq, or freed and counted as a drop of @rq.  BQL state of the TX queues
+ * that sent them is the caller's to reset.
+ *
+ * Context: process context; takes the ring lock with BH disabled.
+ * Return: the number of frames taken off the ring.
+ */
+unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver)
+{
+	unsigned int n = 0, packets = 0, bytes = 0, drops = 0;
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&batch);
+	spin_lock_bh(&rq->ring.skbs.lock);
+	skb_queue_splice_init(&rq->ring.skbs, &batch);
+	spin_unlock_bh(&rq->ring.skbs.lock);
+
+	while ((skb = __skb_dequeue(&batch))) {
+		unsigned int len;
+
+		n++;
+		if (!deliver) {
+			kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);
+			drops++;
+			continue;
+		}
+		vnetmq_skb_rx_prep(rq->dev, skb, rq->index);
+		len = skb->len;
+		if (netif_rx(skb) == NET_RX_SUCCESS) {
+			packets++;
+			bytes += len;
+		} else {
+			drops++;
+		}
+	}
+	vnetmq_rxq_count(rq, packets, bytes, drops);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rx_flush);

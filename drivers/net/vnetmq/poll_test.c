@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for vnetmq's NAPI poll core, run without NAPI: a fake
+ * struct vnetmq_napi_ops records what the core asks of NAPI and stages
+ * the interleavings it must survive.
+ */
+
+#include <kunit/test.h>
+
+#include "test_util.h"
+#include "vnetmq.h"
+
+#define VNETMQ_FAKE_DONE_MAX	16
+
+struct vnetmq_fake {
+	struct vnetmq_rxq rq;
+	struct sk_buff_head received;
+	unsigned int completes;
+	unsigned int reschedules;
+	bool complete_ret;
+	/* A frame a producer queues while NAPI completes. */
+	struct sk_buff *late;
+	struct {
+		u16 txq;
+		unsigned int pkts, bytes;
+	} done[VNETMQ_FAKE_DONE_MAX];
+	unsigned int ndone;
+};
+
+static struct vnetmq_fake *to_fake(struct vnetmq_rxq *rq)
+{
+	return container_of(rq, struct vnetmq_fake, rq);
+}
+
+static void vnetmq_fake_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
+{
+	__skb_queue_tail(&to_fake(rq)->received, skb);
+}
+
+static void vnetmq_fake_tx_done(struct vnetmq_rxq *rq, u16 txq,
+				unsigned int pkts, unsigned int bytes)
+{
+	struct vnetmq_fake *f = to_fake(rq);
+
+	if (f->ndone < VNETMQ_FAKE_DONE_MAX) {
+		f->done[f->ndone].txq = txq;
+		f->done[f->ndone].pkts = pkts;
+		f->done[f->ndone].bytes = bytes;
+	}
+	f->ndone++;
+}
+
+static bool vnetmq_fake_complete(struct vnetmq_rxq *rq, int work)
+{
+	struct vnetmq_fake *f = to_fake(rq);
+
+	f->completes++;
+	if (f->late) {
+		vnetmq_ring_produce(&rq->ring, f->late);
+		f->late = NULL;
+	}
+	return f->complete_ret;
+}
+
+static void vnetmq_fake_reschedule(struct vnetmq_rxq *rq)
+{
+	to_fake(rq)->reschedules++;
+}
+
+static const struct vnetmq_napi_ops vnetmq_fake_ops = {
+	.receive	= vnetmq_fake_receive,
+	.tx_done	= vnetmq_fake_tx_done,
+	.complete	= vnetmq_fake_complete,
+	.reschedule	= vnetmq_fake_reschedule,
+};
+
+static void vnetmq_fake_cleanup(void *data)
+{
+	struct vnetmq_fake *f = data;
+
+	skb_queue_purge(&f->rq.ring.skbs);
+	skb_queue_purge(&f->received);
+	kfree_skb(f->late);
+}
+
+static struct vnetmq_fake *vnetmq_fake_rxq(struct kunit *test, u16 index)
+{
+	struct vnetmq_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->rq.dev = vnetmq_test_etherdev(test);
+	f->rq.index = index;
+	vnetmq_ring_init(&f->rq.ring, 64);
+	u64_stats_init(&f->rq.stats.syncp);
+	skb_queue_head_init(&f->received);
+	f->complete_ret = true;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, vnetmq_fake_cleanup,
+						  f));
+	return f;
+}
+
+static void vnetmq_fake_fill(struct kunit *test, struct vnetmq_fake *f,
+			     unsigned int n, u16 txq)
+{
+	static u32 seq;
+	struct sk_buff *skb;
+
+	while (n--) {
+		skb = vnetmq_test_frame(test, f->rq.dev, 60, txq, seq++);
+		local_bh_disable();
+		vnetmq_ring_produce(&f->rq.ring, skb);
+		local_bh_enable();
+	}
+}
+
+static int vnetmq_poll_once(struct vnetmq_fake *f, int budget)
+{
+	int work;
+
+	local_bh_disable();
+	work = vnetmq_rx_poll(&f->rq, budget, &vnetmq_fake_ops);
+	local_bh_enable();
+	return work;
+}
+
+/* A poll receives exactly min(budget, frames), in order. */
+static void vnetmq_poll_budget_exact(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+	struct sk_buff *skb;
+	u32 prev = 0;
+	bool first = true;
+
+	vnetmq_fake_fill(test, f, 10, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 4);
+	KUNIT_EXPECT_EQ(test, f->completes, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 4);
+	KUNIT_EXPECT_EQ(test, f->completes, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 2);
+	KUNIT_EXPECT_EQ(test, f->completes, 1);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->received), 10);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring));
+
+	skb_queue_walk(&f->received, skb) {
+		if (!first)
+			KUNIT_EXPECT_EQ(test, vnetmq_test_seq(skb), prev + 1);
+		prev = vnetmq_test_seq(skb);
+		first = false;
+	}
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.polls), 3);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.full_polls), 2);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.packets), 10);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.bytes),
+			10 * (60 - ETH_HLEN));
+}
+
+/* Work == budget never completes, even when the ring happens to be empty. */
+static void vnetmq_poll_complete_iff_under_budget(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+
+	vnetmq_fake_fill(test, f, 4, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 4);
+	KUNIT_EXPECT_EQ(test, f->completes, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 0);
+	KUNIT_EXPECT_EQ(test, f->completes, 1);
+	KUNIT_EXPECT_EQ(test, f->reschedules, 0);
+	/* Budget 0 (netpoll): receive nothing, complete nothing. */
+	vnetmq_fake_fill(test, f, 1, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 0), 0);
+	KUNIT_EXPECT_EQ(test, f->completes, 1);
+}
+
+/*
+ * The lost wakeup: a frame arrives after the poll saw the ring empty but
+ * before NAPI completed, and its producer found NAPI still scheduled.
+ * The poll must schedule itself again, or that frame waits for the next
+ * transmit, which a stopped queue never makes.
+ */
+static void vnetmq_poll_lost_wakeup(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+
+	vnetmq_fake_fill(test, f, 2, 0);
+	f->late = vnetmq_test_frame(test, f->rq.dev, 60, 0, 99);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 2);
+	KUNIT_EXPECT_EQ(test, f->completes, 1);
+	KUNIT_EXPECT_EQ(test, f->reschedules, 1);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 1);
+	KUNIT_EXPECT_EQ(test, vnetmq_test_seq(skb_peek_tail(&f->received)), 99);
+}
+
+/* If NAPI refuses to complete, it polls again by itself: no reschedule. */
+static void vnetmq_poll_no_reschedule_when_not_completed(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+
+	vnetmq_fake_fill(test, f, 2, 0);
+	f->complete_ret = false;
+	f->late = vnetmq_test_frame(test, f->rq.dev, 60, 0, 99);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 2);
+	KUNIT_EXPECT_EQ(test, f->reschedules, 0);
+}
+
+/* Completions go to the TX queue that sent each frame, runs batched. */
+static void vnetmq_poll_tx_done_per_queue(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
+	static const u16 order[] = { 1, 1, 3, 3, 1 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		vnetmq_fake_fill(test, f, 1, order[i]);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 5);
+	KUNIT_ASSERT_EQ(test, f->ndone, 3);
+	KUNIT_EXPECT_EQ(test, f->done[0].txq, 1);
+	KUNIT_EXPECT_EQ(test, f->done[0].pkts, 2);
+	KUNIT_EXPECT_EQ(test, f->done[0].bytes, 120);
+	KUNIT_EXPECT_EQ(test, f->done[1].txq, 3);
+	KUNIT_EXPECT_EQ(test, f->done[1].pkts, 2);
+	KUNIT_EXPECT_EQ(test, f->done[2].txq, 1);
+	KUNIT_EXPECT_EQ(test, f->done[2].pkts, 1);
+	KUNIT_EXPECT_EQ(test, f->done[2].bytes, 60);
+}
+
+/* Received frames carry this RX queue, no longer their TX queue. */
+static void vnetmq_poll_records_rx_queue(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 5);
+	struct sk_buff *skb;
+
+	vnetmq_fake_fill(test, f, 3, 2);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 3);
+	skb_queue_walk(&f->received, skb) {
+		KUNIT_EXPECT_EQ(test, skb_get_rx_queue(skb), 5);
+		KUNIT_EXPECT_EQ(test, ntohs(skb->protocol), VNETMQ_TEST_PROTO);
+	}
+}
+
+/* A paused queue takes nothing and completes without re-arming itself. */
+static void vnetmq_poll_paused(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+
+	vnetmq_fake_fill(test, f, 3, 0);
+	WRITE_ONCE(f->rq.paused, true);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 0);
+	KUNIT_EXPECT_EQ(test, f->completes, 1);
+	KUNIT_EXPECT_EQ(test, f->reschedules, 0);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->rq.ring.skbs), 3);
+	WRITE_ONCE(f->rq.paused, false);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 3);
+}
+
+/* Going down, ring frames are dropped and counted, never leaked. */
+static void vnetmq_poll_flush_drops(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+
+	vnetmq_fake_fill(test, f, 7, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_rx_flush(&f->rq, false), 7);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.drops), 7);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.packets), 0);
+}
+
+static struct kunit_case vnetmq_poll_cases[] = {
+	KUNIT_CASE(vnetmq_poll_budget_exact),
+	KUNIT_CASE(vnetmq_poll_complete_iff_under_budget),
+	KUNIT_CASE(vnetmq_poll_lost_wakeup),
+	KUNIT_CASE(vnetmq_poll_no_reschedule_when_not_completed),
+	KUNIT_CASE(vnetmq_poll_tx_done_per_queue),
+	KUNIT_CASE(vnetmq_poll_records_rx_queue),
+	KUNIT_CASE(vnetmq_poll_paused),
+	KUNIT_CASE(vnetmq_poll_flush_drops),
+	{}
+};
+
+static struct kunit_suite vnetmq_poll_suite = {
+	.name = "vnetmq_poll",
+	.test_cases = vnetmq_poll_cases,
+};
+
+kunit_test_suite(vnetmq_poll_suite);

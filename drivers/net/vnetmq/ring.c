@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vnetmq RX rings.  Producers (ndo_start_xmit) and the consumer (NAPI) run
+ * with BH disabled, so the list lock is taken without _bh here; process
+ * context users (vnetmq_rx_flush()) disable BH themselves.
+ */
+
+#include <kunit/visibility.h>
+
+#include "vnetmq.h"
+
+/**
+ * vnetmq_ring_init() - initialise an empty ring
+ * @ring: the ring
+ * @size: its capacity in frames
+ */
+void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size)
+{
+	skb_queue_head_init(&ring->skbs);
+	ring->size = size;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_init);
+
+/**
+ * vnetmq_ring_produce() - append a frame to a ring
+ * @ring: the ring
+ * @skb: the frame; owned by the ring from here on
+ *
+ * Never fails: the TX queues' flow control (see queue.c) keeps the ring
+ * within its size, so the frame's BQL accounting, done before this call,
+ * never has to be undone.  Call with BH disabled.
+ */
+void vnetmq_ring_produce(struct vnetmq_ring *ring, struct sk_buff *skb)
+{
+	spin_lock(&ring->skbs.lock);
+	__skb_queue_tail(&ring->skbs, skb);
+	spin_unlock(&ring->skbs.lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_produce);
+
+/**
+ * vnetmq_ring_consume() - take the oldest frames off a ring
+ * @ring: the ring
+ * @batch: a list the frames are appended to, in order
+ * @budget: the most frames to take
+ *
+ * Call with BH disabled.
+ *
+ * Return: the number of frames moved to @batch.
+ */
+unsigned int vnetmq_ring_consume(struct vnetmq_ring *ring,
+				 struct sk_buff_head *batch,
+				 unsigned int budget)
+{
+	unsigned int n = 0;
+	struct sk_buff *skb;
+
+	spin_lock(&ring->skbs.lock);
+	while (n < budget && (skb = __skb_dequeue(&ring->skbs))) {
+		__skb_queue_tail(batch, skb);
+		n++;
+	}
+	spin_unlock(&ring->skbs.lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_consume);
+
+/**
+ * vnetmq_ring_free() - free slots in a ring, read without its lock
+ * @ring: the ring
+ *
+ * Return: size minus frames held, or 0 if a shrunk ring still holds more.
+ */
+unsigned int vnetmq_ring_free(const struct vnetmq_ring *ring)
+{
+	unsigned int size = READ_ONCE(ring->size);
+	unsigned int len = skb_queue_len_lockless(&ring->skbs);
+
+	return size > len ? size - len : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_free);
+
+/**
+ * vnetmq_ring_empty() - whether a ring holds no frame, read without its lock
+ * @ring: the ring
+ *
+ * Return: true if empty.
+ */
+bool vnetmq_ring_empty(const struct vnetmq_ring *ring)
+{
+	return skb_queue_empty_lockless(&ring->skbs);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_empty);

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vnetmq skb handling: what happens to a frame between xmit and receive. */
+
+#include <kunit/visibility.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+
+#include "vnetmq.h"
+
+/**
+ * vnetmq_skb_xmit_prep() - make a transmitted skb fit to be received
+ * @dev: the vnetmq device
+ * @skb: the skb from ndo_start_xmit; not freed here
+ *
+ * The skb itself crosses to the RX side, not a copy: pages lent by a
+ * zerocopy sender are copied first (the receiver may keep them), and
+ * what belonged to the transmit path (dst, conntrack, extensions) is
+ * dropped as __dev_forward_skb() does.  The device and netns do not
+ * change, so mark and timestamp stay.  GSO skbs cross unsegmented; the
+ * checksum state, frags, frag_list and any VLAN tag are left as they are.
+ *
+ * The size rule is is_skb_forwardable()'s without its IFF_UP test: the
+ * core transmits only on a running device.
+ *
+ * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb: it
+ * cannot hold an Ethernet header, or a non-GSO frame exceeds the MTU
+ * (plus a VLAN tag), or copying zerocopy pages failed.
+ */
+enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
+					  struct sk_buff *skb)
+{
+	unsigned int max_len = READ_ONCE(dev->mtu) + dev->hard_header_len +
+			       VLAN_HLEN;
+
+	if (unlikely(!pskb_may_pull(skb, ETH_HLEN)))
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	if (unlikely(skb->len > max_len && !skb_is_gso(skb)))
+		return SKB_DROP_REASON_PKT_TOO_BIG;
+	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
+		return SKB_DROP_REASON_NOMEM;
+	skb_scrub_packet(skb, false);
+	return SKB_NOT_DROPPED_YET;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_xmit_prep);
+
+/**
+ * vnetmq_skb_rx_prep() - turn a frame taken off a ring into a received skb
+ * @dev: the vnetmq device
+ * @skb: a frame that passed vnetmq_skb_xmit_prep()
+ * @rxq: the RX queue it is received on
+ *
+ * Pulls the Ethernet header (setting protocol, pkt_type and the MAC
+ * header), keeps a CHECKSUM_COMPLETE value true for what remains, and
+ * records @rxq, overwriting the TX queue the skb carried until now.
+ */
+void vnetmq_skb_rx_prep(struct net_device *dev, struct sk_buff *skb, u16 rxq)
+{
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	skb_record_rx_queue(skb, rxq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_rx_prep);

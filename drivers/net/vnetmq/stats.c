@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vnetmq per-queue statistics.  Counters live for every queue the device
+ * has (num_*_queues), not only the real ones, so device totals keep
+ * counting across ethtool -L: netdev netlink gets the idle queues'
+ * share from get_base_stats.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/ethtool.h>
+#include <net/netdev_queues.h>
+
+#include "vnetmq.h"
+
+struct vnetmq_rxq_snap {
+	u64 packets, bytes, drops, polls, full_polls;
+};
+
+struct vnetmq_txq_snap {
+	u64 packets, bytes, drops, stops, wakes, timeouts;
+};
+
+static const char * const vnetmq_rxq_names[] = {
+	"packets", "bytes", "drops", "polls", "full_polls",
+};
+
+static const char * const vnetmq_txq_names[] = {
+	"packets", "bytes", "drops", "stops", "wakes", "timeouts",
+};
+
+/**
+ * vnetmq_rxq_count() - count frames an RX queue received or dropped
+ * @rq: the RX queue
+ * @packets: frames handed to the stack
+ * @bytes: their bytes
+ * @drops: frames dropped
+ *
+ * Context: the queue's only writer (its NAPI, or the control path while
+ * that NAPI is disabled).
+ */
+void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
+		      unsigned int bytes, unsigned int drops)
+{
+	struct vnetmq_rxq_stats *st = &rq->stats;
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_add(&st->packets, packets);
+	u64_stats_add(&st->bytes, bytes);
+	u64_stats_add(&st->drops, drops);
+	u64_stats_update_end(&st->syncp);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count);
+
+/**
+ * vnetmq_rxq_count_poll() - count one NAPI poll of an RX queue
+ * @rq: the RX queue
+ * @packets: frames the poll received
+ * @bytes: their bytes
+ * @full_poll: the poll used its whole budget
+ *
+ * Context: the queue's NAPI poll.
+ */
+void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
+			   unsigned int bytes, bool full_poll)
+{
+	struct vnetmq_rxq_stats *st = &rq->stats;
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_add(&st->packets, packets);
+	u64_stats_add(&st->bytes, bytes);
+	u64_stats_inc(&st->polls);
+	if (full_poll)
+		u64_stats_inc(&st->full_polls);
+	u64_stats_update_end(&st->syncp);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count_poll);
+
+static void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
+			    struct vnetmq_rxq_snap *s)
+{
+	const struct vnetmq_rxq_stats *st = &rq->stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&st->syncp);
+		s->packets = u64_stats_read(&st->packets);
+		s->bytes = u64_stats_read(&st->bytes);
+		s->drops = u64_stats_read(&st->drops);
+		s->polls = u64_stats_read(&st->polls);
+		s->full_polls = u64_stats_read(&st->full_polls);
+	} while (u64_stats_fetch_retry(&st->syncp, start));
+}
+
+static void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
+			    struct vnetmq_txq_snap *s)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&st->syncp);
+		s->packets = u64_stats_read(&st->packets);
+		s->bytes = u64_stats_read(&st->bytes);
+		s->drops = u64_stats_read(&st->drops);
+		s->stops = u64_stats_read(&st->stops);
+		s->timeouts = u64_stats_read(&st->timeouts);
+	} while (u64_stats_fetch_retry(&st->syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&st->wake_syncp);
+		s->wakes = u64_stats_read(&st->wakes);
+	} while (u64_stats_fetch_retry(&st->wake_syncp, start));
+}
+
+/**
+ * vnetmq_get_stats64() - ndo_get_stats64: sum of every queue's counters
+ * @dev: the device
+ * @tot: totals to fill in
+ */
+void vnetmq_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq_snap rs;
+	struct vnetmq_txq_snap ts;
+	unsigned int i;
+
+	for (i = 0; i < dev->num_rx_queues; i++) {
+		vnetmq_rxq_read(&priv->rxq[i], &rs);
+		tot->rx_packets += rs.packets;
+		tot->rx_bytes += rs.bytes;
+		tot->rx_dropped += rs.drops;
+	}
+	for (i = 0; i < dev->num_tx_queues; i++) {
+		vnetmq_txq_read(&priv->txq_stats[i], &ts);
+		tot->tx_packets += ts.packets;
+		tot->tx_bytes += ts.bytes;
+		tot->tx_dropped += ts.drops;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_get_stats64);
+
+static void vnetmq_qstats_add_rx(struct netdev_queue_stats_rx *rx,
+				 const struct vnetmq_rxq_snap *s)
+{
+	rx->packets += s->packets;
+	rx->bytes += s->bytes;
+	rx->hw_drops += s->drops;
+}
+
+static void vnetmq_qstats_add_tx(struct netdev_queue_stats_tx *tx,
+				 const struct vnetmq_txq_snap *s)
+{
+	tx->packets += s->packets;
+	tx->bytes += s->bytes;
+	tx->hw_drops += s->drops;
+	tx->stop += s->stops;
+	tx->wake += s->wakes;
+}
+
+/* Only the fields vnetmq collects are set: the others stay unreported. */
+static void vnetmq_qstats_zero(struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx)
+{
+	if (rx) {
+		rx->packets = 0;
+		rx->bytes = 0;
+		rx->hw_drops = 0;
+	}
+	if (tx) {
+		tx->packets = 0;
+		tx->bytes = 0;
+		tx->hw_drops = 0;
+		tx->stop = 0;
+		tx->wake = 0;
+	}
+}
+
+static void vnetmq_get_queue_stats_rx(struct net_device *dev, int idx,
+				      struct netdev_queue_stats_rx *rx)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq_snap s;
+
+	vnetmq_rxq_read(&priv->rxq[idx], &s);
+	vnetmq_qstats_zero(rx, NULL);
+	vnetmq_qstats_add_rx(rx, &s);
+}
+
+static void vnetmq_get_queue_stats_tx(struct net_device *dev, int idx,
+				      struct netdev_queue_stats_tx *tx)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_txq_snap s;
+
+	vnetmq_txq_read(&priv->txq_stats[idx], &s);
+	vnetmq_qstats_zero(NULL, tx);
+	vnetmq_qstats_add_tx(tx, &s);
+}
+
+/* The idle queues' share: what ethtool -L took out of the real range. */
+static void vnetmq_get_base_stats(struct net_device *dev,
+				  struct netdev_queue_stats_rx *rx,
+				  struct netdev_queue_stats_tx *tx)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq_snap rs;
+	struct vnetmq_txq_snap ts;
+	unsigned int i;
+
+	vnetmq_qstats_zero(rx, tx);
+	for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++) {
+		vnetmq_rxq_read(&priv->rxq[i], &rs);
+		vnetmq_qstats_add_rx(rx, &rs);
+	}
+	for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++) {
+		vnetmq_txq_read(&priv->txq_stats[i], &ts);
+		vnetmq_qstats_add_tx(tx, &ts);
+	}
+}
+
+const struct netdev_stat_ops vnetmq_stat_ops = {
+	.get_queue_stats_rx	= vnetmq_get_queue_stats_rx,
+	.get_queue_stats_tx	= vnetmq_get_queue_stats_tx,
+	.get_base_stats		= vnetmq_get_base_stats,
+};
+
+/**
+ * vnetmq_get_sset_count() - ethtool -S: number of per-queue counters
+ * @dev: the device
+ * @sset: string set; only ETH_SS_STATS is supported
+ *
+ * Return: the counter count, or -EOPNOTSUPP.
+ */
+int vnetmq_get_sset_count(struct net_device *dev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return dev->real_num_rx_queues * ARRAY_SIZE(vnetmq_rxq_names) +
+	       dev->real_num_tx_queues * ARRAY_SIZE(vnetmq_txq_names);
+}
+
+/**
+ * vnetmq_get_strings() - ethtool -S: counter names
+ * @dev: the device
+ * @sset: string set
+ * @data: ETH_GSTRING_LEN bytes per counter
+ *
+ * rx_queue_<n>_<counter> for each real RX queue, then tx_queue_<n>_<counter>.
+ */
+void vnetmq_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i, j;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < dev->real_num_rx_queues; i++)
+		for (j = 0; j < ARRAY_SIZE(vnetmq_rxq_names); j++)
+			ethtool_sprintf(&data, "rx_queue_%u_%s", i,
+					vnetmq_rxq_names[j]);
+	for (i = 0; i < dev->real_num_tx_queues; i++)
+		for (j = 0; j < ARRAY_SIZE(vnetmq_txq_names); j++)
+			ethtool_sprintf(&data, "tx_queue_%u_%s", i,
+					vnetmq_txq_names[j]);
+}
+
+/**
+ * vnetmq_get_ethtool_stats() - ethtool -S: counter values
+ * @dev: the device
+ * @stats: unused
+ * @data: one u64 per name from vnetmq_get_strings(), in that order
+ */
+void vnetmq_get_ethtool_stats(struct net_device *dev,
+			      struct ethtool_stats *stats, u64 *data)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq_snap rs;
+	struct vnetmq_txq_snap ts;
+	unsigned int i;
+
+	for (i = 0; i < dev->real_num_rx_queues; i++) {
+		vnetmq_rxq_read(&priv->rxq[i], &rs);
+		*data++ = rs.packets;
+		*data++ = rs.bytes;
+		*data++ = rs.drops;
+		*data++ = rs.polls;
+		*data++ = rs.full_polls;
+	}
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		vnetmq_txq_read(&priv->txq_stats[i], &ts);
+		*data++ = ts.packets;
+		*data++ = ts.bytes;
+		*data++ = ts.drops;
+		*data++ = ts.stops;
+		*data++ = ts.wakes;
+		*data++ = ts.timeouts;
+	}
+}

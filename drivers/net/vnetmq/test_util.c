@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Helpers shared by vnetmq's KUnit suites. */
+
+#include <kunit/resource.h>
+#include <linux/etherdevice.h>
+
+#include "test_util.h"
+#include "vnetmq.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(vnetmq_test_free_netdev, free_netdev,
+			    struct net_device *);
+
+/**
+ * vnetmq_test_etherdev() - an unregistered Ethernet device for eth_type_trans()
+ * @test: the test; the device is freed when it ends
+ *
+ * Return: the device; the test is aborted if it cannot be allocated.
+ */
+struct net_device *vnetmq_test_etherdev(struct kunit *test)
+{
+	struct net_device *dev;
+
+	dev = alloc_etherdev(0);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, vnetmq_test_free_netdev,
+						  dev));
+	eth_hw_addr_random(dev);
+	return dev;
+}
+
+/**
+ * vnetmq_test_frame() - a linear Ethernet frame addressed to @dev
+ * @test: the test
+ * @dev: source and destination device
+ * @len: frame length including the Ethernet header, at least ETH_HLEN + 4
+ * @txq: TX queue the frame is sent on
+ * @seq: sequence number stored after the header
+ *
+ * The caller owns the skb (the code under test usually frees it).
+ *
+ * Return: the frame; the test is aborted if it cannot be allocated.
+ */
+struct sk_buff *vnetmq_test_frame(struct kunit *test, struct net_device *dev,
+				  unsigned int len, u16 txq, u32 seq)
+{
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+
+	skb = alloc_skb(NET_SKB_PAD + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, NET_SKB_PAD);
+	skb_reset_mac_header(skb);
+	eth = skb_put(skb, ETH_HLEN);
+	ether_addr_copy(eth->h_dest, dev->dev_addr);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(VNETMQ_TEST_PROTO);
+	put_unaligned_be32(seq, skb_put_zero(skb, len - ETH_HLEN));
+	skb->dev = dev;
+	skb->protocol = htons(VNETMQ_TEST_PROTO);
+	skb_set_queue_mapping(skb, txq);
+	return skb;
+}
+
+/**
+ * vnetmq_test_seq() - the sequence number of a frame, before or after RX prep
+ * @skb: a frame from vnetmq_test_frame()
+ *
+ * Return: its sequence number.
+ */
+u32 vnetmq_test_seq(const struct sk_buff *skb)
+{
+	return get_unaligned_be32(skb_mac_header(skb) + ETH_HLEN);
+}
+
+MODULE_DESCRIPTION("KUnit tests for the vnetmq driver");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
