@@ -19,9 +19,11 @@ setup() {
 }
 
 # ethtool -S: frames pinned to TX queue q are counted on tx_queue_q and on
-# rx_queue_(q % 2), and nowhere else.
+# rx_queue_(q % 2), and nowhere else; and the kernel log says nothing
+# about them (the seed driver printed a line per frame).
 test_per_queue_counters() {
-	local q r tx0 rx0 tx rx
+	local q r tx0 rx0 tx rx log0
+	log0=$(dmesg | wc -l)
 	for q in 0 1 2 3; do
 		r=$((q % 2))
 		pin_tx_queue "$DEV" "$q" || return 1
@@ -34,6 +36,8 @@ test_per_queue_counters() {
 		[ "$tx" -eq "$FRAMES" ] && [ "$rx" -eq "$FRAMES" ] || return 1
 	done
 	tc qdisc del dev "$DEV" clsact
+	echo "# kernel log lines while sending: $(($(dmesg | wc -l) - log0))"
+	[ "$(dmesg | wc -l)" -eq "$log0" ]
 }
 
 # What went in came out or was counted as dropped.
@@ -116,6 +120,20 @@ assert got == want, (got, want)' "$out" \
 	ethtool -L "$DEV" rx 2 tx 4
 }
 
+# TX skbs become RX skbs, so the device must not advertise
+# IFF_TX_SKB_SHARING: pktgen refuses to send one skb several times.
+test_no_skb_sharing() {
+	local pg=/proc/net/pktgen
+	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
+	echo "rem_device_all" > "$pg/kpktgend_0" &&
+	echo "add_device $DEV" > "$pg/kpktgend_0" || return 1
+	if echo "clone_skb 10" > "$pg/$DEV" 2>/dev/null; then
+		echo "# pktgen accepted clone_skb 10"
+		return 1
+	fi
+	echo "rem_device_all" > "$pg/kpktgend_0"
+}
+
 timeouts_fired() {
 	[ "$(ethtool_stat "$DEV" tx_queue_0_timeouts)" -ge 1 ]
 }
@@ -153,11 +171,12 @@ cleanup() {
 
 ktap_require_root
 trap cleanup EXIT
-ktap_plan 6
+ktap_plan 7
 ktap_check "create and bring up a 4-TX/2-RX device" setup
 ktap_check "per-queue counters follow the mapping" test_per_queue_counters
 ktap_check "ethtool -L under pktgen traffic" test_channels_under_traffic
 ktap_check "ethtool -G under pktgen traffic" test_rings_under_traffic
 ktap_check "netdev netlink queues and qstats" test_qstats
+ktap_check "pktgen clone_skb refused (no IFF_TX_SKB_SHARING)" test_no_skb_sharing
 ktap_check "TX timeout recovery" test_tx_timeout_recovery
 ktap_finish
