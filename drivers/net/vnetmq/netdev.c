@@ -38,21 +38,6 @@ static unsigned int vnetmq_feeders(struct net_device *dev, u16 rxq)
 				   dev->real_num_rx_queues);
 }
 
-static void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
-			     bool sent, bool stopped)
-{
-	u64_stats_update_begin(&st->syncp);
-	if (sent) {
-		u64_stats_inc(&st->packets);
-		u64_stats_add(&st->bytes, len);
-	} else {
-		u64_stats_inc(&st->drops);
-	}
-	if (stopped)
-		u64_stats_inc(&st->stops);
-	u64_stats_update_end(&st->syncp);
-}
-
 static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
@@ -115,18 +100,14 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
 {
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
-	struct vnetmq_txq_stats *st = &priv->txq_stats[txq];
 	unsigned int feeders = vnetmq_feeders(rq->dev, rq->index);
 	unsigned int start;
 
 	start = vnetmq_ring_start_thrs(READ_ONCE(rq->ring.size), feeders);
 	if (!netif_txq_completed_wake(netdev_get_tx_queue(rq->dev, txq),
 				      pkts, bytes,
-				      vnetmq_ring_free(&rq->ring), start)) {
-		u64_stats_update_begin(&st->wake_syncp);
-		u64_stats_inc(&st->wakes);
-		u64_stats_update_end(&st->wake_syncp);
-	}
+				      vnetmq_ring_free(&rq->ring), start))
+		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
 }
 
 static bool vnetmq_napi_complete(struct vnetmq_rxq *rq, int work)
@@ -305,9 +286,7 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 	struct vnetmq_rxq *rq = vnetmq_rxq_of_txq(dev, qi);
 
 	/* The core has frozen the TX queues: no transmit writes @st now. */
-	u64_stats_update_begin(&st->syncp);
-	u64_stats_inc(&st->timeouts);
-	u64_stats_update_end(&st->syncp);
+	vnetmq_txq_count_timeout(st);
 	if (net_ratelimit())
 		netdev_warn(dev, "TX queue %u timed out with %u frames on RX queue %u; kicking its NAPI\n",
 			    qi, skb_queue_len_lockless(&rq->ring.skbs),

@@ -75,6 +75,56 @@ void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count_poll);
 
+/**
+ * vnetmq_txq_count() - count one frame a TX queue sent or dropped
+ * @st: the TX queue's counters
+ * @len: the frame's length, if sent
+ * @sent: it was put on a ring (else it was dropped)
+ * @stopped: the queue stopped itself after it
+ *
+ * Context: ndo_start_xmit, under the queue's xmit lock.
+ */
+void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
+		      bool sent, bool stopped)
+{
+	u64_stats_update_begin(&st->syncp);
+	if (sent) {
+		u64_stats_inc(&st->packets);
+		u64_stats_add(&st->bytes, len);
+	} else {
+		u64_stats_inc(&st->drops);
+	}
+	if (stopped)
+		u64_stats_inc(&st->stops);
+	u64_stats_update_end(&st->syncp);
+}
+
+/**
+ * vnetmq_txq_count_timeout() - count a TX watchdog timeout
+ * @st: the TX queue's counters
+ *
+ * Context: ndo_tx_timeout, with the TX queues frozen by the core.
+ */
+void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st)
+{
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->timeouts);
+	u64_stats_update_end(&st->syncp);
+}
+
+/**
+ * vnetmq_txq_count_wake() - count a wake of a stopped TX queue
+ * @st: the TX queue's counters
+ *
+ * Context: the NAPI poll of the one RX queue this TX queue feeds.
+ */
+void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st)
+{
+	u64_stats_update_begin(&st->wake_syncp);
+	u64_stats_inc(&st->wakes);
+	u64_stats_update_end(&st->wake_syncp);
+}
+
 static void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
 			    struct vnetmq_rxq_snap *s)
 {

@@ -198,6 +198,10 @@ void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
 		      unsigned int bytes, unsigned int drops);
 void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
 			   unsigned int bytes, bool full_poll);
+void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
+		      bool sent, bool stopped);
+void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st);
+void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st);
 void vnetmq_get_stats64(struct net_device *dev,
 			struct rtnl_link_stats64 *tot);
 extern const struct netdev_stat_ops vnetmq_stat_ops;
