@@ -316,12 +316,78 @@ static void vnetmq_itest_close_drops(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring));
 }
 
+/*
+ * Module unload is rtnl_link_unregister(&vnetmq_link_ops) with devices
+ * present.  The rig's kernel has vnetmq built in, so run that path on a
+ * second registration of the same ops under a kind of the test's own.
+ */
+static void vnetmq_itest_unregister_removes_devices(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct net_device *own = t->dev;
+	char name[2][IFNAMSIZ] = {};
+	struct rtnl_link_ops *ops;
+	struct net_device *dev[2];
+	struct vnetmq_priv *priv;
+	unsigned int i;
+	int err = 0;
+
+	ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	ops->kind = "vnetmq_kunit";
+	ops->priv_size = vnetmq_link_ops.priv_size;
+	ops->setup = vnetmq_link_ops.setup;
+	ops->validate = vnetmq_link_ops.validate;
+	ops->newlink = vnetmq_link_ops.newlink;
+	KUNIT_ASSERT_EQ(test, rtnl_link_register(ops), 0);
+
+	rtnl_lock();
+	for (i = 0; i < ARRAY_SIZE(dev); i++) {
+		dev[i] = alloc_netdev_mqs(ops->priv_size, "vnetmqku%d",
+					  NET_NAME_ENUM, ops->setup, 2, 1);
+		if (!dev[i]) {
+			err = -ENOMEM;
+			break;
+		}
+		dev[i]->rtnl_link_ops = ops;
+		err = register_netdevice(dev[i]);
+		if (err) {
+			free_netdev(dev[i]);
+			break;
+		}
+		strscpy(name[i], dev[i]->name);
+	}
+	if (!err)
+		err = dev_open(dev[0], NULL);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	/* Leave frames on a ring of the running device. */
+	if (!err) {
+		priv = netdev_priv(dev[0]);
+		WRITE_ONCE(priv->rxq[0].paused, true);
+		vnetmq_itest_no_bql(dev[0], 0);
+		t->dev = dev[0];
+		for (i = 0; i < 3; i++)
+			KUNIT_EXPECT_TRUE(test,
+					  vnetmq_itest_xmit(test, t, 0, i));
+		t->dev = own;
+	}
+
+	rtnl_link_unregister(ops);
+	rtnl_lock();
+	for (i = 0; i < ARRAY_SIZE(dev); i++)
+		KUNIT_EXPECT_NULL(test, __dev_get_by_name(&init_net, name[i]));
+	rtnl_unlock();
+}
+
 static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_mapping),
 	KUNIT_CASE(vnetmq_itest_flow_control_and_timeout),
 	KUNIT_CASE(vnetmq_itest_set_queues_delivers),
 	KUNIT_CASE(vnetmq_itest_ring_size_refused),
 	KUNIT_CASE(vnetmq_itest_close_drops),
+	KUNIT_CASE(vnetmq_itest_unregister_removes_devices),
 	{}
 };
 
