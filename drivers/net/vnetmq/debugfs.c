@@ -20,7 +20,7 @@ static struct dentry *vnetmq_debugfs_root;
 
 /**
  * vnetmq_debugfs_init() - create a device's knobs
- * @dev: a registered vnetmq device
+ * @dev: a vnetmq device in ndo_init, its instance id and queues allocated
  *
  * debugfs failures are not errors: the device works without its knobs.
  */

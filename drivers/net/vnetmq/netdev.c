@@ -330,6 +330,7 @@ static int vnetmq_dev_init(struct net_device *dev)
 		u64_stats_init(&priv->txq_stats[i].syncp);
 		u64_stats_init(&priv->txq_stats[i].wake_syncp);
 	}
+	vnetmq_debugfs_init(dev);
 	return 0;
 }
 
@@ -424,19 +425,6 @@ static int vnetmq_validate(struct nlattr *tb[], struct nlattr *data[],
 	return vnetmq_validate_queues(tb[IFLA_NUM_RX_QUEUES], "RX", extack);
 }
 
-static int vnetmq_newlink(struct net_device *dev,
-			  struct rtnl_newlink_params *params,
-			  struct netlink_ext_ack *extack)
-{
-	int err;
-
-	err = register_netdevice(dev);
-	if (err)
-		return err;
-	vnetmq_debugfs_init(dev);
-	return 0;
-}
-
 static unsigned int vnetmq_default_tx_queues(void)
 {
 	return VNETMQ_DEF_TX_QUEUES;
@@ -452,7 +440,6 @@ VISIBLE_IF_KUNIT struct rtnl_link_ops vnetmq_link_ops __read_mostly = {
 	.priv_size		= sizeof(struct vnetmq_priv),
 	.setup			= vnetmq_setup,
 	.validate		= vnetmq_validate,
-	.newlink		= vnetmq_newlink,
 	.get_num_tx_queues	= vnetmq_default_tx_queues,
 	.get_num_rx_queues	= vnetmq_default_rx_queues,
 };

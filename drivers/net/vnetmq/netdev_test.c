@@ -338,7 +338,6 @@ static void vnetmq_itest_unregister_removes_devices(struct kunit *test)
 	ops->priv_size = vnetmq_link_ops.priv_size;
 	ops->setup = vnetmq_link_ops.setup;
 	ops->validate = vnetmq_link_ops.validate;
-	ops->newlink = vnetmq_link_ops.newlink;
 	KUNIT_ASSERT_EQ(test, rtnl_link_register(ops), 0);
 
 	rtnl_lock();

@@ -115,9 +115,7 @@ wait_for() {
 # burst stay 0 and 1: vnetmq clears IFF_TX_SKB_SHARING.
 pktgen_run() {
 	local dev=$1 pg=/proc/net/pktgen
-	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
-	echo "rem_device_all" > "$pg/kpktgend_0"
-	echo "add_device $dev" > "$pg/kpktgend_0"
+	pktgen_attach "$dev" || return 1
 	{
 		echo "count $2"
 		echo "pkt_size 60"
@@ -129,6 +127,14 @@ pktgen_run() {
 		echo "queue_map_max $4"
 	} | while read -r line; do echo "$line" > "$pg/$dev"; done
 	echo start > "$pg/pgctrl"
+}
+
+# pktgen_attach DEV: make DEV pktgen's only device, on its first thread.
+pktgen_attach() {
+	local pg=/proc/net/pktgen
+	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
+	echo "rem_device_all" > "$pg/kpktgend_0" &&
+	echo "add_device $1" > "$pg/kpktgend_0"
 }
 
 # ynl ARGS...: the kernel tree's YNL CLI on the netdev family, if present.

@@ -124,9 +124,7 @@ assert got == want, (got, want)' "$out" \
 # IFF_TX_SKB_SHARING: pktgen refuses to send one skb several times.
 test_no_skb_sharing() {
 	local pg=/proc/net/pktgen
-	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
-	echo "rem_device_all" > "$pg/kpktgend_0" &&
-	echo "add_device $DEV" > "$pg/kpktgend_0" || return 1
+	pktgen_attach "$DEV" || return 1
 	if echo "clone_skb 10" > "$pg/$DEV" 2>/dev/null; then
 		echo "# pktgen accepted clone_skb 10"
 		return 1
