@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e gates test demo clean
+.PHONY: help setup kernel kunit e2e gates rig-tests test demo clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -18,6 +18,7 @@ help:
 	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
+	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make kernel   build the rig kernel ($(BUILD)/kernel/linux)'
 	@echo 'make setup    install host packages and build sparse (run by the others)'
 	@echo 'make clean    remove $(BUILD)'
@@ -37,6 +38,9 @@ e2e: kernel
 
 gates: setup
 	@ci/gates.sh $(GATES)
+
+rig-tests:
+	@tools/rig-tests.sh
 
 test: setup
 	@tools/test.sh

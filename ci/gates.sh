@@ -121,7 +121,8 @@ gate_shellcheck() {
 	local log=$out/shellcheck.log
 	local -a scripts
 	mapfile -t scripts < <(cd "$VNETMQ_REPO" &&
-		git ls-files --cached --others --exclude-standard '*.sh' .ci/run |
+		git ls-files --cached --others --exclude-standard '*.sh' '*.bats' \
+			'tools/tests/stubs/*' .ci/run |
 		sort -u)
 	if (cd "$VNETMQ_REPO" && shellcheck -x "${scripts[@]}") > "$log" 2>&1; then
 		result gates 0 "gate shellcheck: ${#scripts[@]} scripts"
@@ -139,8 +140,7 @@ main() {
 	rm -rf "$out" && mkdir -p "$out"
 	for g in "${gates[@]}"; do
 		declare -F "gate_$g" >/dev/null || die "no gate '$g' (have: checkpatch sparse coccicheck kerneldoc shellcheck)"
-		note "gate $g"
-		"gate_$g"
+		with_progress "gate $g" "" "gate_$g"
 	done
 	! grep -q '^not ok' "$RESULTS/gates.tap"
 }

@@ -16,7 +16,11 @@ console=$LOGS/kunit.console.log
 run_kunit() {
 	local rc=0
 	rm -f "$json" "$KBUILD/test.log"
-	kunit_py run --kernel_args seccomp=on --kernel_args ncpus=2 \
+	if ! build_kernel; then
+		result kunit 1 "kunit: the rig kernel did not build (log: $LOGS/kernel-build.log)"
+		return 1
+	fi
+	kunit_py exec --kernel_args seccomp=on --kernel_args ncpus=2 \
 		--timeout "${VNETMQ_KUNIT_TIMEOUT:-900}" \
 		--json="$json" "$@" || rc=$?
 	return "$rc"

@@ -14,7 +14,7 @@ set -euo pipefail
 # which is only a Recommends of the coccinelle package.
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  rsync xz-utils python3 iproute2 ethtool kmod
-	  coccinelle ocaml-nox codespell shellcheck)
+	  coccinelle ocaml-nox codespell shellcheck bats)
 
 missing_packages() {
 	local p

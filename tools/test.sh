@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything `make test` runs: KUnit, then e2e on the same kernel, then
-# the static gates.  A failing stage does not stop the next; the summary
+# Everything `make test` runs: the rig's own tests, KUnit, then e2e on the
+# same kernel, then the static gates.  A failing stage does not stop the next; the summary
 # counts KUnit cases, e2e cases and gates together.
 
 set -euo pipefail
@@ -19,6 +19,7 @@ stage() {
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS" "$LOGS"
+stage rig "$VNETMQ_REPO/tools/rig-tests.sh"
 stage kunit "$VNETMQ_REPO/tools/kunit.sh"
 if [ -x "$KBUILD/linux" ]; then
 	stage e2e "$VNETMQ_REPO/tools/e2e.sh"

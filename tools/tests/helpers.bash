@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Set-up shared by the rig's own tests: every test gets an empty cache and
+# build directory, the stand-ins in stubs/ ahead of the real apt, dpkg
+# and id on PATH, and a machine whose apt sources are $STUB_ETC's.
+
+# shellcheck disable=SC2154 # output, lines, stderr: set by bats' run
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+
+# Hosts in these tests are reserved names (RFC 2606): nothing resolves.
+MIRROR=http://mirror.invalid/debian
+
+setup() {
+	export STUB_LOG=$BATS_TEST_TMPDIR/stub.log
+	export STUB_ETC=$BATS_TEST_TMPDIR/etc
+	export STUB_PACKAGES=linux-source-7.3
+	export PATH=$BATS_TEST_DIRNAME/stubs:$PATH
+	export BUILD=$BATS_TEST_TMPDIR/build
+	export VNETMQ_CACHE=$BATS_TEST_TMPDIR/cache
+	CACHE=$VNETMQ_CACHE
+	unset VNETMQ_DEBIAN_MIRROR KSRC
+	mkdir -p "$STUB_ETC/sources.list.d"
+	: > "$STUB_LOG"
+}
+
+# A bookworm machine's apt set-up as Debian's installer writes it.
+debian_sources() {
+	cat > "$STUB_ETC/sources.list.d/debian.sources" <<EOS
+Types: deb
+URIs: $MIRROR
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $MIRROR-security
+Suites: bookworm-security
+Components: main
+EOS
+}
+
+# Source the rig's apt library in a subshell and run one function of it.
+apt_lib() {
+	bash -c '. "$1/tools/lib.sh" && . "$1/tools/debian-apt.sh" && "${@:2}"' \
+		_ "$REPO" "$@"
+}
+
+# How many times the stubs were called with a command line matching $1.
+calls() {
+	grep -c -- "$1" "$STUB_LOG" || true
+}
