@@ -102,7 +102,8 @@ apt_private_opts() {
 		-o "Dir::State::Lists=$APT_DIR/lists" \
 		-o "Dir::Cache=$APT_DIR/cache" \
 		-o "Debug::NoLocking=1" \
-		-o "APT::Get::List-Cleanup=0"
+		-o "APT::Get::List-Cleanup=0" \
+		-o "APT::Sandbox::User=$(id -un)"
 }
 
 # apt_private apt-get|apt-cache ARG...: run an apt tool on the private set-up.
