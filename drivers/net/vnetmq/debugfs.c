@@ -27,8 +27,8 @@ static struct dentry *vnetmq_debugfs_root;
 void vnetmq_debugfs_init(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	char name[32];
 	unsigned int i;
+	char name[32];
 
 	snprintf(name, sizeof(name), "%d", priv->id);
 	priv->debugfs = debugfs_create_dir(name, vnetmq_debugfs_root);

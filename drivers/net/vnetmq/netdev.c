@@ -99,8 +99,8 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
 {
-	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 	unsigned int feeders = vnetmq_feeders(rq->dev, rq->index);
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 	unsigned int start;
 
 	start = vnetmq_ring_start_thrs(READ_ONCE(rq->ring.size), feeders);

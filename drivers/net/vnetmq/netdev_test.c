@@ -121,8 +121,8 @@ static void vnetmq_itest_exit(struct kunit *test)
 static bool vnetmq_itest_xmit(struct kunit *test, struct vnetmq_itest *t,
 			      u16 q, u32 seq)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(t->dev, q);
 	struct sk_buff *skb = vnetmq_test_frame(test, t->dev, 60, q, seq);
+	struct netdev_queue *txq = netdev_get_tx_queue(t->dev, q);
 	netdev_tx_t rc = NETDEV_TX_BUSY;
 
 	local_bh_disable();
@@ -194,11 +194,11 @@ static void vnetmq_itest_mapping(struct kunit *test)
 static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 {
 	struct vnetmq_itest *t = test->priv;
-	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	struct netdev_queue *txq0 = netdev_get_tx_queue(t->dev, 0);
 	struct netdev_queue *txq2 = netdev_get_tx_queue(t->dev, 2);
-	struct vnetmq_rxq *rq = &priv->rxq[0];
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	unsigned int size = 16, sent0 = 0, sent2 = 0;
+	struct vnetmq_rxq *rq = &priv->rxq[0];
 	struct rtnl_link_stats64 s;
 
 	rtnl_lock();

@@ -103,8 +103,8 @@ static struct vnetmq_fake *vnetmq_fake_rxq(struct kunit *test, u16 index)
 static void vnetmq_fake_fill(struct kunit *test, struct vnetmq_fake *f,
 			     unsigned int n, u16 txq)
 {
-	static u32 seq;
 	struct sk_buff *skb;
+	static u32 seq;
 
 	while (n--) {
 		skb = vnetmq_test_frame(test, f->rq.dev, 60, txq, seq++);
@@ -129,8 +129,8 @@ static void vnetmq_poll_budget_exact(struct kunit *test)
 {
 	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
 	struct sk_buff *skb;
-	u32 prev = 0;
 	bool first = true;
+	u32 prev = 0;
 
 	vnetmq_fake_fill(test, f, 10, 0);
 	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 4);

@@ -52,8 +52,8 @@ unsigned int vnetmq_ring_consume(struct vnetmq_ring *ring,
 				 struct sk_buff_head *batch,
 				 unsigned int budget)
 {
-	unsigned int n = 0;
 	struct sk_buff *skb;
+	unsigned int n = 0;
 
 	spin_lock(&ring->skbs.lock);
 	while (n < budget && (skb = __skb_dequeue(&ring->skbs))) {
@@ -73,8 +73,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_consume);
  */
 unsigned int vnetmq_ring_free(const struct vnetmq_ring *ring)
 {
-	unsigned int size = READ_ONCE(ring->size);
 	unsigned int len = skb_queue_len_lockless(&ring->skbs);
+	unsigned int size = READ_ONCE(ring->size);
 
 	return size > len ? size - len : 0;
 }

@@ -49,8 +49,8 @@ static unsigned int vnetmq_consume(struct vnetmq_ring *ring,
 
 static void vnetmq_ring_fifo(struct kunit *test)
 {
-	struct net_device *dev = vnetmq_test_etherdev(test);
 	struct vnetmq_ring *ring = vnetmq_test_ring(test, 8);
+	struct net_device *dev = vnetmq_test_etherdev(test);
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	u32 seq;
@@ -80,8 +80,8 @@ static void vnetmq_ring_fifo(struct kunit *test)
 /* ethtool -G may shrink a ring below what it holds: no slot is free. */
 static void vnetmq_ring_shrunk_below_len(struct kunit *test)
 {
-	struct net_device *dev = vnetmq_test_etherdev(test);
 	struct vnetmq_ring *ring = vnetmq_test_ring(test, 8);
+	struct net_device *dev = vnetmq_test_etherdev(test);
 	int i;
 
 	for (i = 0; i < 6; i++)
