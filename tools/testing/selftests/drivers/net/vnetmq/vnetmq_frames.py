@@ -31,46 +31,50 @@ SO_RCVBUFFORCE = 33
 
 
 def mac_of(ifname):
-    with open(f'/sys/class/net/{ifname}/address', encoding='ascii') as f:
-        return bytes.fromhex(f.read().strip().replace(':', ''))
+    """The device's MAC address, as bytes."""
+    with open(f'/sys/class/net/{ifname}/address', encoding='ascii') as addr:
+        return bytes.fromhex(addr.read().strip().replace(':', ''))
 
 
 def open_receivers(ifname, count):
+    """COUNT non-blocking packet sockets in one PACKET_FANOUT_QM group."""
     group = os.getpid() & 0xffff
     socks = []
     for _ in range(count):
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                          socket.htons(ETH_P_VNETMQ))
-        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
-        s.bind((ifname, ETH_P_VNETMQ))
-        s.setsockopt(SOL_PACKET, PACKET_FANOUT,
-                     group | (PACKET_FANOUT_QM << 16))
-        s.setblocking(False)
-        socks.append(s)
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                             socket.htons(ETH_P_VNETMQ))
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+        sock.bind((ifname, ETH_P_VNETMQ))
+        sock.setsockopt(SOL_PACKET, PACKET_FANOUT,
+                        group | (PACKET_FANOUT_QM << 16))
+        sock.setblocking(False)
+        socks.append(sock)
     return socks
 
 
 def send_frames(ifname, count, size):
+    """Send COUNT frames of SIZE bytes to the device's own address."""
     mac = mac_of(ifname)
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((ifname, 0))
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((ifname, 0))
     header = mac + mac + struct.pack('!H', ETH_P_VNETMQ)
     for seq in range(count):
         payload = struct.pack('!I', seq).ljust(size - len(header), b'\0')
-        s.send(header + payload)
-    s.close()
+        sock.send(header + payload)
+    sock.close()
 
 
 def drain(socks, want, timeout):
+    """Count the frames each socket receives until WANT or TIMEOUT."""
     counts = [0] * len(socks)
     deadline = time.monotonic() + timeout
     while sum(counts) < want and time.monotonic() < deadline:
         ready, _, _ = select.select(socks, [], [], 0.2)
-        for s in ready:
-            idx = socks.index(s)
+        for sock in ready:
+            idx = socks.index(sock)
             while True:
                 try:
-                    _, addr = s.recvfrom(65536)
+                    _, addr = sock.recvfrom(65536)
                 except BlockingIOError:
                     break
                 if addr[2] != PACKET_OUTGOING:
@@ -79,16 +83,17 @@ def drain(socks, want, timeout):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('ifname')
-    p.add_argument('--count', type=int, default=100)
-    p.add_argument('--size', type=int, default=60)
-    p.add_argument('--rx-queues', type=int, required=True,
-                   help='the number of RX queues to tell apart')
-    p.add_argument('--timeout', type=float, default=10.0)
-    args = p.parse_args()
+    """Send, count per RX queue, print the counts as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('ifname')
+    parser.add_argument('--count', type=int, default=100)
+    parser.add_argument('--size', type=int, default=60)
+    parser.add_argument('--rx-queues', type=int, required=True,
+                        help='the number of RX queues to tell apart')
+    parser.add_argument('--timeout', type=float, default=10.0)
+    args = parser.parse_args()
     if args.size < 18:
-        p.error('--size must be at least 18 (Ethernet header and sequence)')
+        parser.error('--size must be at least 18 (Ethernet header and sequence)')
     socks = open_receivers(args.ifname, args.rx_queues + 1)
     send_frames(args.ifname, args.count, args.size)
     counts = drain(socks, args.count, args.timeout)
@@ -100,5 +105,5 @@ def main():
 if __name__ == '__main__':
     try:
         main()
-    except OSError as e:
-        sys.exit(f'vnetmq_frames: {e}')
+    except OSError as err:
+        sys.exit(f'vnetmq_frames: {err}')
