@@ -82,8 +82,10 @@ pin_tx_queue() {
 # then how many came back with no RX queue recorded.
 send_frames() {
 	"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$1" --count "$2" \
-		--rx-queues "$3" |
-		"$PY" -c 'import json, sys; r = json.load(sys.stdin); print(*r["rx_queues"], r["unrecorded"])'
+		--rx-queues "$3" | "$PY" -c '
+import json, sys
+r = json.load(sys.stdin)
+print(*r["rx_queues"], r["unrecorded"])'
 }
 
 # ethtool_stat DEV NAME: one counter of ethtool -S DEV.

@@ -7,7 +7,7 @@
 
 # Test functions run through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
-# shellcheck source=tools/testing/selftests/drivers/net/vnetmq/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(realpath "$0")")/lib.sh"
 
 DEV=vnetmq0
@@ -63,7 +63,8 @@ test_too_many_queues() {
 		return 1
 	fi
 	echo "# ip said: $err"
-	[[ $err == *"at most 256 TX queues"* ]] && [ ! -e /sys/class/net/vnetmq1 ]
+	[[ $err == *"at most 256 TX queues"* ]] &&
+		[ ! -e /sys/class/net/vnetmq1 ]
 }
 
 # Several devices at once, each with its own topology.
@@ -81,8 +82,8 @@ test_netns_move() {
 	ip netns add vnetmq-t || return 1
 	ip link set vnetmq1 netns vnetmq-t || return 1
 	[ ! -e /sys/class/net/vnetmq1 ] || return 1
-	ip netns exec vnetmq-t bash -c ". $VNETMQ_DIR/lib.sh && dev_up vnetmq1" ||
-		return 1
+	ip netns exec vnetmq-t \
+		bash -c ". $VNETMQ_DIR/lib.sh && dev_up vnetmq1" || return 1
 	got=$(ip netns exec vnetmq-t "$PY" "$VNETMQ_DIR/vnetmq_frames.py" \
 		vnetmq1 --count 20 --rx-queues 8) || return 1
 	echo "# in netns vnetmq-t: $got"
@@ -98,9 +99,11 @@ ktap_require_root
 ktap_plan 8
 ktap_check "create a 4-TX/2-RX vnetmq device" test_create
 ktap_check "sysfs shows 4 TX and 2 RX queues" test_queue_counts
-ktap_check "frames from a packet socket are counted on TX and RX" test_frames_loop_back
+ktap_check "frames from a packet socket are counted on TX and RX" \
+	test_frames_loop_back
 ktap_check "TX queue q arrives on RX queue q % 2" test_queue_mapping
-ktap_check "257 TX queues refused with a message naming the limit" test_too_many_queues
+ktap_check "257 TX queues refused with a message naming the limit" \
+	test_too_many_queues
 ktap_check "several devices at once" test_several_devices
 ktap_check "move a device to another netns" test_netns_move
 ktap_check "delete the device" test_delete

@@ -7,7 +7,7 @@
 
 # Test functions run through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
-# shellcheck source=tools/testing/selftests/drivers/net/vnetmq/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(realpath "$0")")/lib.sh"
 
 DEV=vnetmq0
@@ -32,7 +32,8 @@ test_per_queue_counters() {
 		send_frames "$DEV" "$FRAMES" 2 > /dev/null || return 1
 		tx=$(($(ethtool_stat "$DEV" "tx_queue_${q}_packets") - tx0))
 		rx=$(($(ethtool_stat "$DEV" "rx_queue_${r}_packets") - rx0))
-		echo "# tx-$q: tx_queue_${q}_packets +$tx, rx_queue_${r}_packets +$rx"
+		echo "# tx-$q: tx_queue_${q}_packets +$tx," \
+			"rx_queue_${r}_packets +$rx"
 		[ "$tx" -eq "$FRAMES" ] && [ "$rx" -eq "$FRAMES" ] || return 1
 	done
 	tc qdisc del dev "$DEV" clsact
@@ -53,12 +54,13 @@ counters_add_up() {
 # ethtool -L while pktgen sends on every TX queue: the counts change, no
 # frame is lost uncounted, and the totals still add up.
 test_channels_under_traffic() {
-	local pg rc=0
+	local pg rc=0 n
 	pktgen_run "$DEV" 300000 0 3 &
 	pg=$!
 	sleep 0.5
 	ethtool -L "$DEV" rx 1 tx 2 || rc=1
-	[ "$(find "/sys/class/net/$DEV/queues" -name "rx-*" | wc -l)" -eq 1 ] || rc=1
+	n=$(find "/sys/class/net/$DEV/queues" -name "rx-*" | wc -l)
+	[ "$n" -eq 1 ] || rc=1
 	sleep 0.3
 	ethtool -L "$DEV" rx 2 tx 3 || rc=1
 	sleep 0.3
@@ -70,7 +72,7 @@ test_channels_under_traffic() {
 
 # ethtool -G while traffic flows, and a size the topology cannot use.
 test_rings_under_traffic() {
-	local pg rc=0 err
+	local pg rc=0 err n
 	pktgen_run "$DEV" 100000 0 3 &
 	pg=$!
 	sleep 0.3
@@ -78,7 +80,8 @@ test_rings_under_traffic() {
 	sleep 0.3
 	ethtool -G "$DEV" rx 1024 || rc=1
 	wait "$pg" || rc=1
-	[ "$(ethtool -g "$DEV" | awk '/^RX:/ { v = $2 } END { print v }')" -eq 1024 ] || rc=1
+	n=$(ethtool -g "$DEV" | awk '/^RX:/ { v = $2 } END { print v }')
+	[ "$n" -eq 1024 ] || rc=1
 	if err=$(ethtool -G "$DEV" rx 3 2>&1); then
 		echo "# ring size 3 was accepted"
 		rc=1
@@ -175,6 +178,7 @@ ktap_check "per-queue counters follow the mapping" test_per_queue_counters
 ktap_check "ethtool -L under pktgen traffic" test_channels_under_traffic
 ktap_check "ethtool -G under pktgen traffic" test_rings_under_traffic
 ktap_check "netdev netlink queues and qstats" test_qstats
-ktap_check "pktgen clone_skb refused (no IFF_TX_SKB_SHARING)" test_no_skb_sharing
+ktap_check "pktgen clone_skb refused (no IFF_TX_SKB_SHARING)" \
+	test_no_skb_sharing
 ktap_check "TX timeout recovery" test_tx_timeout_recovery
 ktap_finish

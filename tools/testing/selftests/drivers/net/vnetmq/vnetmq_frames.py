@@ -93,7 +93,8 @@ def main():
     parser.add_argument('--timeout', type=float, default=10.0)
     args = parser.parse_args()
     if args.size < 18:
-        parser.error('--size must be at least 18 (Ethernet header and sequence)')
+        parser.error('--size must be at least 18 '
+                     '(Ethernet header and sequence number)')
     socks = open_receivers(args.ifname, args.rx_queues + 1)
     send_frames(args.ifname, args.count, args.size)
     counts = drain(socks, args.count, args.timeout)
