@@ -20,8 +20,11 @@ dst=$2
 repo=$(cd "$3" && pwd)
 
 # Files this script owns in the overlay; rsync must leave them alone.
+# tools/series.sh checks that the patch series yields the same files.
 owned=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
+       MAINTAINERS Documentation/networking/index.rst
        Documentation/networking/vnetmq.rst
+       tools/testing/selftests/Makefile
        tools/testing/selftests/drivers/net/vnetmq .kunitconfig)
 
 check_source() {
@@ -60,8 +63,14 @@ patch_kconfig() {
 		die "$orig has no 'endif # NET_CORE' line to anchor vnetmq's Kconfig entries"
 	out=$(awk -v frag="$repo/Kconfig" '
 		/^endif # NET_CORE/ {
-			while ((getline line < frag) > 0)
-				if (line !~ /^# SPDX/) print line
+			# The leading comment is for the rig, not for the kernel.
+			head = 1
+			while ((getline line < frag) > 0) {
+				if (head && line ~ /^#/)
+					continue
+				head = 0
+				print line
+			}
 			print ""
 		}
 		{ print }' "$orig")
@@ -77,6 +86,41 @@ patch_makefile() {
 	install_if_changed "$dst/drivers/net/Makefile" "$out"
 }
 
+# MAINTAINERS: our entry (the repository's MAINTAINERS) where the
+# alphabetical order of entry titles puts it.
+patch_maintainers() {
+	local orig=$src/MAINTAINERS out
+	out=$(awk -v frag="$repo/MAINTAINERS" '
+		BEGIN {
+			while ((getline line < frag) > 0)
+				if (line !~ /^# SPDX/) entry = entry line "\n"
+			split(entry, l, "\n")
+			title = l[1]
+		}
+		# An entry title: after a blank line, before a "X:\t" line.
+		!done && prev == "" && $0 ~ /^[A-Z0-9]/ && $0 > title && started {
+			printf "%s\n", entry
+			done = 1
+		}
+		$0 ~ /^3C59X/ { started = 1 }
+		{ print; prev = $0 }
+		END { if (!done) exit 1 }' "$orig") ||
+		die "$orig: found no place for vnetmq's MAINTAINERS entry"
+	install_if_changed "$dst/MAINTAINERS" "$out"
+}
+
+# Insert line $3 into file $1 (relative to the tree) after the line that
+# matches ERE $2.
+insert_after() {
+	local rel=$1 anchor=$2 line=$3 out
+	out=$(awk -v a="$anchor" -v l="$line" '
+		{ print }
+		!done && $0 ~ a { print l; done = 1 }
+		END { if (!done) exit 1 }' "$src/$rel") ||
+		die "$src/$rel has no line matching '$anchor' to put '$line' after"
+	install_if_changed "$dst/$rel" "$out"
+}
+
 link() {
 	mkdir -p "$(dirname "$dst/$2")"
 	ln -sfn "$repo/$1" "$dst/$2"
@@ -87,6 +131,10 @@ main() {
 	mirror
 	patch_kconfig
 	patch_makefile
+	patch_maintainers
+	insert_after Documentation/networking/index.rst '^   udplite$' '   vnetmq'
+	insert_after tools/testing/selftests/Makefile \
+		'^TARGETS \+= drivers/net/virtio_net$' 'TARGETS += drivers/net/vnetmq'
 	link drivers/net/vnetmq drivers/net/vnetmq
 	link Documentation/networking/vnetmq.rst \
 		Documentation/networking/vnetmq.rst
