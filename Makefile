@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e gates rig-tests test demo clean
+.PHONY: help setup kernel kunit e2e gates rig-tests series series-refresh test demo clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -19,6 +19,8 @@ help:
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
+	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
+	@echo 'make series-refresh   fold changed files into the patches (INTO=NNNN: where new code goes)'
 	@echo 'make kernel   build the rig kernel ($(BUILD)/kernel/linux)'
 	@echo 'make setup    install host packages and build sparse (run by the others)'
 	@echo 'make clean    remove $(BUILD)'
@@ -38,6 +40,12 @@ e2e: kernel
 
 gates: setup
 	@ci/gates.sh $(GATES)
+
+series: setup
+	@tools/series.sh export
+
+series-refresh: setup
+	@tools/series.sh refresh $(INTO)
 
 rig-tests:
 	@tools/rig-tests.sh
