@@ -14,7 +14,8 @@ set -euo pipefail
 # which is only a Recommends of the coccinelle package.
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  rsync xz-utils python3 iproute2 ethtool kmod
-	  coccinelle ocaml-nox codespell shellcheck bats)
+	  coccinelle ocaml-nox codespell shellcheck bats python3-ply pylint
+	  git git-absorb gcc-i686-linux-gnu clang-19 lld-19 llvm-19)
 
 missing_packages() {
 	local p

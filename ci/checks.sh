@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The checks behind the gates, each on inputs it is given (a patch, a
+# directory, files), so that ci/gates.sh runs them on vnetmq and
+# ci/gate-samples.sh on deliberately bad samples.  Each prints what it
+# found and returns non-zero if it found anything.  Needs tools/lib.sh.
+
+CODESPELL_DICT=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
+# NIPA's checkpatch flags (facts.md); clean is 0 errors, warnings, checks.
+# shellcheck disable=SC2054 # the commas are inside one --ignore value
+CHECKPATCH_FLAGS=(--terse --strict --codespell
+	--codespellfile="$CODESPELL_DICT" --max-line-length=80
+	--ignore=COMMIT_LOG_LONG_LINE,MACRO_ARG_REUSE,ALLOC_SIZEOF_STRUCT,NO_AUTHOR_SIGN_OFF,GIT_COMMIT_ID,CAMELCASE,FILE_PATH_CHANGES,BAD_REPORTED_BY_LINK
+	--show-types)
+
+# check_checkpatch KERNEL_TREE [-f] FILE: checkpatch from that tree.
+check_checkpatch() {
+	local ksrc=$1 out rc=0
+	shift
+	# Debian's python3 first: checkpatch's spdxcheck.py needs its ply.
+	out=$(cd "$ksrc" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl \
+		"${CHECKPATCH_FLAGS[@]}" "$@" 2>&1) || rc=$?
+	if [ "$rc" != 0 ] || grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
+		echo "$out"
+		return 1
+	fi
+}
+
+# check_greps PATCH...: inline in .c, functions in headers, module_param,
+# dev_hold/dev_put, the author's Signed-off-by.
+check_greps() {
+	"$PY" "$VNETMQ_REPO/ci/patch_greps.py" "$@"
+}
+
+check_kerneldoc() {
+	local ksrc=$1 out
+	shift
+	[ $# -gt 0 ] || return 0
+	out=$("$ksrc/scripts/kernel-doc" -Wall -none "$@" 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+check_xmastree() {
+	"$PY" "$VNETMQ_REPO/ci/xmastree.py" "$@"
+}
+
+# check_selftest_dir DIR: NIPA's check_selftest, shellcheck, pylint.
+check_selftest_dir() {
+	local dir=$1 rc=0 f
+	local -a sh=() py=()
+	"$PY" "$VNETMQ_REPO/ci/selftest_dir.py" "$dir" || rc=1
+	for f in "$dir"/*; do
+		case $f in
+		*.sh) sh+=("$f") ;;
+		*.py) py+=("$f") ;;
+		esac
+	done
+	if [ ${#sh[@]} -gt 0 ]; then
+		(cd "$dir" && shellcheck -x -e SC2317 -e SC2329 "${sh[@]##*/}") || rc=1
+	fi
+	if [ ${#py[@]} -gt 0 ]; then
+		pylint --score=n "${py[@]}" || rc=1
+	fi
+	return "$rc"
+}
+
+# A kernel output directory configured for ARCH (x86_64, i386, clang:
+# x86_64 with LLVM=-19) with vnetmq and its tests as modules, ready for
+# module builds: defconfig, then modules_prepare, once.
+arch_make_args() {
+	case $1 in
+	x86_64) printf '%s\n' "CC=ccache gcc" ;;
+	i386) printf '%s\n' ARCH=i386 CROSS_COMPILE=i686-linux-gnu- \
+		"CC=ccache i686-linux-gnu-gcc" ;;
+	clang) printf '%s\n' LLVM=-19 "CC=ccache clang-19" ;;
+	*) die "no build flavour '$1' (have: x86_64 i386 clang)" ;;
+	esac
+}
+
+arch_dir() {
+	case $1 in
+	x86_64) echo "$BUILD/x86" ;;
+	*) echo "$BUILD/$1" ;;
+	esac
+}
+
+# make in TREE for flavour $1 (its O= directory), the rest as make args.
+arch_make() {
+	local flavour=$1
+	local -a args
+	shift
+	mapfile -t args < <(arch_make_args "$flavour")
+	[ ${#args[@]} -gt 0 ] || exit 1
+	make -C "$TREE" O="$(arch_dir "$flavour")" "${args[@]}" "$@"
+}
+
+prepare_arch() {
+	local flavour=$1 dir stamp
+	dir=$(arch_dir "$flavour")
+	stamp=$dir/.vnetmq-prepared
+	if [ -f "$stamp" ] && [ "$stamp" -nt "$VNETMQ_REPO/Kconfig" ]; then
+		return
+	fi
+	mkdir -p "$dir"
+	arch_make "$flavour" defconfig >/dev/null
+	"$TREE/scripts/config" --file "$dir/.config" --enable KUNIT \
+		--module VNETMQ --module VNETMQ_KUNIT_TEST
+	arch_make "$flavour" olddefconfig >/dev/null
+	grep -q '^CONFIG_VNETMQ=m' "$dir/.config" ||
+		die "CONFIG_VNETMQ did not survive olddefconfig for $flavour"
+	arch_make "$flavour" -j"$(nproc)" modules_prepare >/dev/null
+	touch "$stamp"
+}
+
+# check_build FLAVOUR LOG TARGET... : a W=1 build of TARGET (a directory
+# in TREE, or M=DIR modules) warning-free; extra make args may follow.
+# An M= build links against a tree without vmlinux: its symbols are
+# unknown to modpost, which only warns of them; its other warnings count.
+check_build() {
+	local flavour=$1 log=$2 rc=0
+	shift 2
+	prepare_arch "$flavour"
+	arch_make "$flavour" W=1 KBUILD_MODPOST_WARN=1 -j"$(nproc)" "$@" \
+		> "$log" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		grep -E 'error|Error' "$log" | head -n 20
+		echo "W=1 $flavour build failed ($log)"
+		return 1
+	fi
+	if grep -E '(warning|error):|^WARNING: modpost:' "$log" |
+		grep -vE 'modpost: ([^ ]+: symbol .* undefined!|suppressed [0-9]+ unresolved|Symbol info of vmlinux is missing)'; then
+		return 1
+	fi
+}
+
+# check_sparse LOG TARGET...: the x86_64 W=1 build under sparse (C=2).
+# Too old a sparse is switched off with one line: no CHECK, no check.
+check_sparse() {
+	local log=$1 sparse
+	shift
+	sparse=$("$VNETMQ_REPO/tools/fetch-sparse.sh" "$VNETMQ_CACHE") || return 1
+	check_build x86_64 "$log" C=2 CHECK="$sparse" "$@" || return 1
+	if ! grep -q '^  CHECK ' "$log"; then
+		echo "sparse checked nothing (is $sparse too old?)"
+		return 1
+	fi
+}
+
+# check_cocci LOG DIR [COCCI]: coccicheck exits 0 even with findings; any
+# line naming a source file and line is one.
+check_cocci() {
+	local log=$1 dir=$2 rc=0
+	local -a one=()
+	[ -z "${3:-}" ] || one=(COCCI="$3")
+	make -C "$TREE" coccicheck MODE=report M="$dir" "${one[@]}" \
+		J="$(nproc)" > "$log" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$log"
+		return 1
+	fi
+	! grep -E '^[^ ]*\.[ch]:[0-9]+' "$log"
+}

@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The series gate: write the series (tools/series.sh export, which fails
+# on drift), then apply its patches one by one with git am to the
+# pristine tree and run on each what NIPA runs on a posted patch: the
+# author's Signed-off-by and netdev's greps, checkpatch, kernel-doc on
+# the files it touches, a W=1 x86_64 build of the driver (bisectable),
+# and the selftests directory checks when it touches them.  Then the
+# series-level checks: at most 15 patches, a cover letter, and
+# get_maintainer.pl finding vnetmq's entry for every new file.
+#
+# usage: series-gates.sh                 gate $BUILD/series (make series first)
+#        series-gates.sh --patches BASE PATCH...
+#                                        per-patch checks on other patches;
+#                                        prints "PATCH CHECK ok|fail" lines
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/../tools/lib.sh"
+# shellcheck source=ci/checks.sh
+. "$(dirname "$0")/checks.sh"
+
+WT=$BUILD/series/tree
+out=$LOGS/gates/series
+MAX_PATCHES=15
+
+# The kernel module directories and selftest directories a patch touches.
+touched_dirs() {
+	local kind=$1
+	git -C "$WT" diff --name-only HEAD~1 HEAD | while read -r f; do
+		case $kind:$f in
+		module:drivers/*.[ch]) dirname "$f" ;;
+		selftest:tools/testing/selftests/*/*/*/*) dirname "$f" ;;
+		esac
+	done | sort -u | while read -r d; do
+		[ -f "$WT/$d/Makefile" ] && echo "$d"
+	done
+}
+
+# check_patch PATCH LOGBASE: apply PATCH in WT and check it; prints one
+# "NAME ok|fail" line per check.
+check_patch() {
+	local patch=$1 logs=$2 d
+	local -a files
+	one() {
+		local name=$1
+		shift
+		if "$@" > "$logs.$name.log" 2>&1; then
+			echo "$name ok"
+		else
+			echo "$name fail"
+		fi
+	}
+	if ! git -C "$WT" am -q "$patch" > "$logs.apply.log" 2>&1; then
+		echo "applies fail"
+		return
+	fi
+	one greps check_greps "$patch"
+	one checkpatch check_checkpatch "$WT" "$patch"
+	mapfile -t files < <(git -C "$WT" diff --name-only --diff-filter=d HEAD~1 HEAD |
+		grep -E '\.[ch]$' | sed "s|^|$WT/|")
+	one kernel-doc check_kerneldoc "$WT" "${files[@]}"
+	for d in $(touched_dirs module); do
+		one "build-${d//\//_}" check_build x86_64 "$logs.build.out" \
+			M="$WT/$d" modules
+	done
+	for d in $(touched_dirs selftest); do
+		one "selftests-${d//\//_}" check_selftest_dir "$WT/$d"
+	done
+}
+
+# check_patches BASE PATCH...: "PATCH CHECK ok|fail" for every patch,
+# applied in order on a clean checkout of BASE.
+check_patches() {
+	local base=$1 p line
+	shift
+	git -C "$WT" am --abort >/dev/null 2>&1 || true
+	git -C "$WT" checkout -q -f -B gate "$base"
+	git -C "$WT" clean -q -fdx
+	mkdir -p "$out"
+	for p in "$@"; do
+		check_patch "$p" "$out/$(basename "$p" .patch)" | while read -r line; do
+			echo "$(basename "$p") $line"
+		done
+		# A patch that does not apply ends the series.
+		[ ! -d "$WT/.git/rebase-apply" ] || break
+	done
+}
+
+# The written series, in the order it applies.
+series_patches() {
+	local d
+	find "$BUILD/series" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-*' | sort
+	for d in $(find "$BUILD/series" -mindepth 1 -maxdepth 1 -type d \
+			-name '[2-9]-*' | sort -V); do
+		find "$d" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+			! -name '0000-*' | sort
+	done
+}
+
+# record WHAT CMD...: a series-level result.
+record() {
+	local what=$1
+	shift
+	if "$@"; then
+		result gates 0 "gate series: $what"
+	else
+		result gates 1 "gate series: $what"
+	fi
+}
+
+has_cover() {
+	[ -f "$1/0000-cover-letter.patch" ] &&
+		! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE' "$1/0000-cover-letter.patch"
+}
+
+count_patches() {
+	find "$1" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | wc -l
+}
+
+# Every file the series adds has vnetmq's maintainer in get_maintainer.pl.
+maintainers_cover() {
+	local who f missing=0
+	who=$(sed -n 's/^M:\t//p' "$VNETMQ_REPO/MAINTAINERS" | head -n 1)
+	for f in $(git -C "$WT" diff --name-only --diff-filter=A \
+			"$(cat "$BUILD/series/.base")" HEAD); do
+		if ! (cd "$WT" && ./scripts/get_maintainer.pl --no-git \
+				--no-rolestats -f "$f" 2>/dev/null) | grep -qF "$who"; then
+			echo "series: get_maintainer.pl does not name $who for $f" >&2
+			missing=1
+		fi
+	done
+	return "$missing"
+}
+
+series_level() {
+	local d n
+	for d in "$BUILD/series" $(find "$BUILD/series" -mindepth 1 \
+			-maxdepth 1 -type d -name '[2-9]-*' | sort -V); do
+		n=$(count_patches "$d")
+		record "${d##*/}: $n patches, at most $MAX_PATCHES" \
+			[ "$n" -le "$MAX_PATCHES" ]
+		record "${d##*/}: a cover letter" has_cover "$d"
+	done
+	record "MAINTAINERS covers every new file" maintainers_cover
+}
+
+main() {
+	local patch check status base
+	if [ "${1:-}" = --patches ]; then
+		shift
+		check_patches "$@"
+		return
+	fi
+	"$VNETMQ_REPO/tools/series.sh" export ||
+		{ result gates 1 "gate series: make series (drift, or a patch that does not apply)"; return 1; }
+	result gates 0 "gate series: the patches yield the repository's files"
+	base=$(cat "$BUILD/series/.base")
+	while read -r patch check status; do
+		if [ "$status" = ok ]; then
+			result gates 0 "gate series: $patch: $check"
+		else
+			sed "s|^|series: $patch: $check: |" \
+				"$out/${patch%.patch}.$check.log" >&2 2>/dev/null || true
+			result gates 1 "gate series: $patch: $check (log: $out/${patch%.patch}.$check.log)"
+		fi
+	done < <(mapfile -t p < <(series_patches); check_patches "$base" "${p[@]}")
+	series_level
+}
+
+main "$@"
