@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make test` runs: the rig's own tests, KUnit, then e2e on the
-# same kernel, then the static gates.  A failing stage does not stop the next; the summary
+# same kernel, then the static gates (the series patch by patch among
+# them), then each gate on its deliberately bad sample.  A failing stage does not stop the next; the summary
 # counts KUnit cases, e2e cases and gates together.
 
 set -euo pipefail
@@ -27,5 +28,6 @@ else
 	result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"
 fi
 stage gates "$VNETMQ_REPO/ci/gates.sh"
+stage samples "$VNETMQ_REPO/ci/gate-samples.sh"
 echo "logs, kunit.py JSON and gate outputs: $LOGS"
 "$PY" "$VNETMQ_REPO/tools/report.py" "$RESULTS"

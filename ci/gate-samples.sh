@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A gate that cannot fail proves nothing: run each gate's check on a
+# deliberately bad sample (ci/samples/) and expect it to fail, and on a
+# control where there is one and expect it to pass.  Results are the
+# "samples" stage of make test.
+#
+# usage: gate-samples.sh [SAMPLE...]   default: every sample
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/../tools/lib.sh"
+# shellcheck source=ci/checks.sh
+. "$(dirname "$0")/checks.sh"
+
+SAMPLES=(unsigned style inline bisect sparse cocci xmastree selftest_dir
+	 i386 clang)
+samples=$VNETMQ_REPO/ci/samples
+work=$BUILD/samples
+out=$LOGS/samples
+
+# expect pass WHAT CHECK...: CHECK passes.
+# expect fail WHAT ERE CHECK...: CHECK fails, and for the reason meant:
+# its output has a line matching ERE (a sample that fails for another
+# reason, say a missing file, proves nothing about its gate).
+expect() {
+	local want=$1 what=$2 log got=pass why=
+	shift 2
+	if [ "$want" = fail ]; then
+		why=$1
+		shift
+	fi
+	log=$out/$(tr -c 'a-zA-Z0-9\n' _ <<<"$what").log
+	"$@" > "$log" 2>&1 || got=fail
+	if [ "$got" = fail ] && [ -n "$why" ] && ! grep -qE -- "$why" "$log"; then
+		got="fail for another reason than /$why/"
+	fi
+	if [ "$got" = "$want" ]; then
+		result samples 0 "sample: $what: ${want/%s/se}s"
+	else
+		echo "sample: $what: expected to $want, got $got; output: $log" >&2
+		result samples 1 "sample: $what: ${want/%s/se}s (log: $log)"
+	fi
+}
+
+# A copy of a module sample outside the repository, for its build output.
+module_copy() {
+	rm -rf "${work:?}/$1"
+	mkdir -p "$work"
+	cp -r "$samples/$1" "$work/$1"
+	echo "$work/$1"
+}
+
+sample_unsigned() {
+	expect fail "patch without Signed-off-by, greps" 'no Signed-off-by' \
+		check_greps "$samples/unsigned.patch"
+}
+
+sample_style() {
+	expect fail "style error, checkpatch" 'ERROR:SPACING' \
+		check_checkpatch "$TREE" "$samples/style.patch"
+	expect pass "style error, greps (signed, no inline)" \
+		check_greps "$samples/style.patch"
+}
+
+sample_inline() {
+	expect fail "inline in a .c file, greps" 'sample.c:4: inline in a .c file' \
+		check_greps "$samples/inline.patch"
+}
+
+series_base() {
+	[ -f "$BUILD/series/.base" ] || "$VNETMQ_REPO/tools/series.sh" export >&2
+	cat "$BUILD/series/.base"
+}
+
+# The bisect sample: its first patch does not build, its second does.
+sample_bisect() {
+	expect fail "series broken in its middle, per-patch build" \
+		'^0001-.* build-drivers_net_vnetmq fail' bisect_line "0001-.* fail"
+	expect pass "series broken in its middle, builds again after" \
+		bisect_line "0002-.* ok"
+}
+
+# bisect_line ERE: the per-patch build results of the bisect sample
+# (computed once) have a line matching "PATCH build-DIR ok|fail"; for
+# "fail" lines the check itself fails, so "expect fail" reads naturally.
+bisect_line() {
+	[ -f "$work/bisect.results" ] || {
+		mkdir -p "$work"
+		"$VNETMQ_REPO/ci/series-gates.sh" --patches "$(series_base)" \
+			"$samples"/bisect/*.patch > "$work/bisect.results"
+	}
+	cat "$work/bisect.results"
+	case $1 in
+	*fail) ! grep -qE "^$1" "$work/bisect.results" ;;
+	*) grep -qE "^$1" "$work/bisect.results" ;;
+	esac
+}
+
+sample_sparse() {
+	local dir
+	dir=$(module_copy sparse-rcu)
+	expect fail "__rcu pointer read plainly, sparse" \
+		'rcu.c:[0-9]+:[0-9]+: warning: incorrect type .*different address spaces' \
+		check_sparse "$work/sparse.log" M="$dir" modules
+}
+
+sample_cocci() {
+	local dir
+	dir=$(module_copy cocci)
+	expect fail "open-coded ARRAY_SIZE, coccicheck" 'array.c:[0-9]+.*ARRAY_SIZE' \
+		check_cocci "$work/cocci.log" "$dir" \
+		"$TREE/scripts/coccinelle/misc/array_size.cocci"
+}
+
+sample_xmastree() {
+	expect fail "declarations out of order, xmastree" \
+		'bad.c:6: .*reverse christmas tree' check_xmastree "$samples/xmastree/bad.c"
+	expect pass "declaration order fixed by an initializer, xmastree" \
+		check_xmastree "$samples/xmastree/good.c"
+}
+
+sample_selftest_dir() {
+	expect fail "unsorted, unlisted selftest files, check_selftest" \
+		'TEST_PROGS is not sorted' check_selftest_dir "$samples/selftest-dir"
+}
+
+sample_i386() {
+	local dir
+	dir=$(module_copy warn-i386)
+	expect pass "%lu for size_t, x86_64 W=1" \
+		check_build x86_64 "$work/warn-i386-x86.log" M="$dir" modules
+	expect fail "%lu for size_t, i386 W=1" 'format .*%lu.* expects .* has type .unsigned int' \
+		check_build i386 "$work/warn-i386.log" M="$dir" modules
+}
+
+sample_clang() {
+	local dir
+	dir=$(module_copy warn-clang)
+	expect pass "self-assignment, gcc W=1" \
+		check_build x86_64 "$work/warn-clang-gcc.log" M="$dir" modules
+	expect fail "self-assignment, clang W=1" 'self.c:[0-9]+:[0-9]+: .*-Wself-assign' \
+		check_build clang "$work/warn-clang.log" M="$dir" modules
+}
+
+main() {
+	local s
+	local -a run=("$@")
+	[ ${#run[@]} -gt 0 ] || run=("${SAMPLES[@]}")
+	prepare_tree
+	reset_results samples
+	rm -rf "$out" "$work" && mkdir -p "$out" "$work"
+	for s in "${run[@]}"; do
+		declare -F "sample_$s" >/dev/null || die "no sample '$s' (have: ${SAMPLES[*]})"
+		with_progress "sample $s" "" "sample_$s"
+	done
+	! grep -q '^not ok' "$RESULTS/samples.tap"
+}
+
+main "$@"
