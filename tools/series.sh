@@ -90,20 +90,26 @@ apply_all() {
 	local repo d n out
 	out=$(base_repo) || exit 1
 	read -r repo BASE UPSTREAM <<<"$out"
+	# A work tree cloned from another base repository (KSRC changed) is
+	# made anew rather than fed that repository's history.
+	if [ "$(cat "$WORK/.repo" 2>/dev/null)" != "$repo" ]; then
+		rm -rf "$WT"
+	fi
 	if [ ! -d "$WT/.git" ]; then
 		rm -rf "$WT"
 		mkdir -p "$WORK"
 		with_progress "checkout of the base tree" "" \
 			git clone -q --shared --no-checkout "$repo" "$WT" >&2
 		gwt checkout -q --detach "$BASE"
+		echo "$repo" > "$WORK/.repo"
 	fi
 	# git absorb (libgit2) reads only config files, not "git -c".
 	gwt config user.name vnetmq
 	gwt config user.email vnetmq@vnetmq.invalid
 	gwt config absorb.maxStack 100
-	gwt fetch -q "$repo" "$BASE" 2>/dev/null || true
 	gwt am --abort >/dev/null 2>&1 || true
 	# A branch, not a detached HEAD: git absorb works on branches.
+	gwt clean -q -fdx
 	gwt checkout -q -f -B series "$BASE"
 	gwt clean -q -fdx
 	ENDS=()
@@ -206,7 +212,10 @@ cmd_refresh() {
 		return
 	fi
 	export GIT_AUTHOR_DATE=$STORE_DATE GIT_COMMITTER_DATE=$STORE_DATE
-	GIT_SEQUENCE_EDITOR=: gwt absorb --and-rebase --base "$BASE" >&2 || true
+	# --force: the patches' authors are whoever cut them, not the
+	# identity configured here, which absorb would otherwise insist on.
+	GIT_SEQUENCE_EDITOR=: gwt absorb --force --and-rebase --base "$BASE" \
+		>&2 || true
 	if ! gwt diff --cached --quiet; then
 		if [ -z "$into" ]; then
 			gwt diff --cached --stat >&2
