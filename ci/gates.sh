@@ -91,7 +91,7 @@ gate_selftests() {
 
 rig_scripts() {
 	(cd "$VNETMQ_REPO" && git ls-files --cached --others --exclude-standard \
-		'*.sh' '*.bats' 'tools/tests/stubs/*' .ci/run | sort -u)
+		'*.sh' '*.bats' '*.bash' 'tools/tests/stubs/*' .ci/run | sort -u)
 }
 
 check_rig_scripts() {

@@ -20,6 +20,7 @@ setup() {
 	export PATH=$BATS_TEST_DIRNAME/stubs:$PATH
 	export BUILD=$BATS_TEST_TMPDIR/build
 	export VNETMQ_CACHE=$BATS_TEST_TMPDIR/cache
+	# shellcheck disable=SC2034 # the .bats files read it
 	CACHE=$VNETMQ_CACHE
 	unset VNETMQ_DEBIAN_MIRROR KSRC
 	mkdir -p "$STUB_ETC/sources.list.d"
@@ -40,6 +41,23 @@ URIs: $MIRROR-security
 Suites: bookworm-security
 Components: main
 EOS
+}
+
+# A kernel source with just the lines tools/prepare-tree.sh anchors on.
+fake_kernel_source() {
+	local k=$1
+	mkdir -p "$k/drivers/net" "$k/Documentation/networking" \
+		"$k/tools/testing/selftests"
+	echo "# kernel" > "$k/Makefile"
+	printf 'config VETH\n\ttristate "veth"\n\nendif # NET_CORE\n' \
+		> "$k/drivers/net/Kconfig"
+	cat > "$k/drivers/net/Makefile" <<'EOF'
+obj-$(CONFIG_VETH) += veth.o
+EOF
+	printf '3C59X NETWORK DRIVER\nS:\tOdd fixes\n\nZZZ DRIVER\nS:\tOdd fixes\n' \
+		> "$k/MAINTAINERS"
+	printf '   udplite\n   vrf\n' > "$k/Documentation/networking/index.rst"
+	echo 'TARGETS += drivers/net/virtio_net' > "$k/tools/testing/selftests/Makefile"
 }
 
 # Source the rig's apt library in a subshell and run one function of it.

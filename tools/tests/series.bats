@@ -12,18 +12,7 @@ load helpers
 # A kernel git tree with just the lines prepare-tree.sh anchors on.
 fake_kernel() {
 	local k=$1
-	mkdir -p "$k/drivers/net" "$k/Documentation/networking" \
-		"$k/tools/testing/selftests"
-	echo "# kernel" > "$k/Makefile"
-	printf 'config VETH\n\ttristate "veth"\n\nendif # NET_CORE\n' \
-		> "$k/drivers/net/Kconfig"
-	cat > "$k/drivers/net/Makefile" <<'EOF'
-obj-$(CONFIG_VETH) += veth.o
-EOF
-	printf '3C59X NETWORK DRIVER\nS:\tOdd fixes\n\nZZZ DRIVER\nS:\tOdd fixes\n' \
-		> "$k/MAINTAINERS"
-	printf '   udplite\n   vrf\n' > "$k/Documentation/networking/index.rst"
-	echo 'TARGETS += drivers/net/virtio_net' > "$k/tools/testing/selftests/Makefile"
+	fake_kernel_source "$k"
 	git -C "$k" init -q
 	git -C "$k" add -A
 	git -C "$k" -c user.name=k -c user.email=k@k.invalid commit -q -m base

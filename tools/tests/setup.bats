@@ -36,11 +36,8 @@ load helpers
 # objects and links a "linux".
 fake_kernel_tree() {
 	local t=$1
-	mkdir -p "$t/drivers/net" "$t/tools/testing/kunit"
-	printf 'config VETH\n\ttristate\nendif # NET_CORE\n' > "$t/drivers/net/Kconfig"
-	cat > "$t/drivers/net/Makefile" <<'EOF'
-obj-$(CONFIG_VETH) += veth.o
-EOF
+	fake_kernel_source "$t"
+	mkdir -p "$t/tools/testing/kunit"
 	cat > "$t/Makefile" <<'EOF'
 all:
 	@for o in a b c; do echo "  CC      $$o.o"; done
