@@ -126,22 +126,25 @@ sample_selftest_dir() {
 		'TEST_PROGS is not sorted' check_selftest_dir "$samples/selftest-dir"
 }
 
+# flavour_sample SAMPLE FLAVOUR WHAT ERE: a warning only FLAVOUR's
+# compiler reports: the x86_64 gcc build passes, the FLAVOUR one fails.
+flavour_sample() {
+	local sample=$1 flavour=$2 what=$3 why=$4 dir
+	dir=$(module_copy "$sample")
+	expect pass "$what, x86_64 gcc W=1" \
+		check_build x86_64 "$work/$sample-gcc.log" M="$dir" modules
+	expect fail "$what, $flavour W=1" "$why" \
+		check_build "$flavour" "$work/$sample.log" M="$dir" modules
+}
+
 sample_i386() {
-	local dir
-	dir=$(module_copy warn-i386)
-	expect pass "%lu for size_t, x86_64 W=1" \
-		check_build x86_64 "$work/warn-i386-x86.log" M="$dir" modules
-	expect fail "%lu for size_t, i386 W=1" 'format .*%lu.* expects .* has type .unsigned int' \
-		check_build i386 "$work/warn-i386.log" M="$dir" modules
+	flavour_sample warn-i386 i386 "%lu for size_t" \
+		'format .*%lu.* expects .* has type .unsigned int'
 }
 
 sample_clang() {
-	local dir
-	dir=$(module_copy warn-clang)
-	expect pass "self-assignment, gcc W=1" \
-		check_build x86_64 "$work/warn-clang-gcc.log" M="$dir" modules
-	expect fail "self-assignment, clang W=1" 'self.c:[0-9]+:[0-9]+: .*-Wself-assign' \
-		check_build clang "$work/warn-clang.log" M="$dir" modules
+	flavour_sample warn-clang clang "self-assignment" \
+		'self.c:[0-9]+:[0-9]+: .*-Wself-assign'
 }
 
 main() {

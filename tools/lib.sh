@@ -27,6 +27,14 @@ note() {
 	echo "${0##*/}: $*" >&2
 }
 
+# The kernel tree's files vnetmq adds or changes: prepare-tree.sh writes
+# them into the overlay, and the patch series must yield exactly them.
+# shellcheck disable=SC2034 # read by prepare-tree.sh and series.sh
+SERIES_PATHS=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
+	MAINTAINERS Documentation/networking/index.rst
+	Documentation/networking/vnetmq.rst tools/testing/selftests/Makefile
+	tools/testing/selftests/drivers/net/vnetmq)
+
 # The kernel tree to build: KSRC if given, else Debian's pinned source.
 pristine_tree() {
 	if [ -n "$KSRC" ]; then
@@ -59,7 +67,7 @@ kunit_py() {
 
 # Objects (CC and AS lines) in a full build of the rig config, for the
 # progress line before the first build has counted its own: measured on
-# 7.3 (tools/build-kernel.sh records the real count after each build).
+# 7.3 (build_kernel() records the real count after a build from scratch).
 FULL_BUILD_OBJECTS=955
 
 # Build the rig kernel: kunit.py writes and checks the .config, then kbuild

@@ -11,8 +11,8 @@
 # usage: prepare-tree.sh PRISTINE_TREE OVERLAY_TREE REPO
 
 set -euo pipefail
-
-die() { echo "prepare-tree: $*" >&2; exit 1; }
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 3 ] || die "usage: $0 PRISTINE_TREE OVERLAY_TREE REPO"
 src=$(cd "$1" && pwd) || die "no kernel tree at $1"
@@ -20,12 +20,7 @@ dst=$2
 repo=$(cd "$3" && pwd)
 
 # Files this script owns in the overlay; rsync must leave them alone.
-# tools/series.sh checks that the patch series yields the same files.
-owned=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
-       MAINTAINERS Documentation/networking/index.rst
-       Documentation/networking/vnetmq.rst
-       tools/testing/selftests/Makefile
-       tools/testing/selftests/drivers/net/vnetmq .kunitconfig)
+owned=("${SERIES_PATHS[@]}" .kunitconfig)
 
 check_source() {
 	if [ ! -f "$src/Makefile" ] || [ ! -f "$src/drivers/net/Kconfig" ]; then

@@ -31,13 +31,9 @@ WT=$WORK/tree
 STORE_IDENT=(-c user.name=vnetmq -c user.email=vnetmq@vnetmq.invalid)
 STORE_DATE="2026-01-01T00:00:00+0000"
 
-# Paths the series may touch: the overlay's owned files.
+# Paths the series may touch (tools/lib.sh).
 owned_paths() {
-	printf '%s\n' drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq \
-		MAINTAINERS Documentation/networking/index.rst \
-		Documentation/networking/vnetmq.rst \
-		tools/testing/selftests/Makefile \
-		tools/testing/selftests/drivers/net/vnetmq
+	printf '%s\n' "${SERIES_PATHS[@]}"
 }
 
 gwt() {

@@ -3,8 +3,8 @@
 #
 # Everything `make test` runs: the rig's own tests, KUnit, then e2e on the
 # same kernel, then the static gates (the series patch by patch among
-# them), then each gate on its deliberately bad sample.  A failing stage does not stop the next; the summary
-# counts KUnit cases, e2e cases and gates together.
+# them), then each gate on its deliberately bad sample.  A failing stage
+# does not stop the next; the summary counts every case and gate.
 
 set -euo pipefail
 # shellcheck source=tools/lib.sh
