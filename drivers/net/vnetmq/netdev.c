@@ -14,8 +14,10 @@
 #include <linux/etherdevice.h>
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <net/netdev_queues.h>
 #include <net/rtnetlink.h>
+#include <uapi/linux/vnetmq.h>
 
 #include "vnetmq.h"
 
@@ -38,6 +40,52 @@ static unsigned int vnetmq_feeders(struct net_device *dev, u16 rxq)
 				   dev->real_num_rx_queues);
 }
 
+/* Queue pairs: TX queue q with RX queue q, for q below both counts. */
+static unsigned int vnetmq_pairs(const struct net_device *dev)
+{
+	return min(dev->real_num_tx_queues, dev->real_num_rx_queues);
+}
+
+/*
+ * TX queue @txq is served by the queue file @qf: the frame goes to the
+ * file's reader rather than to a ring.  No BQL: the queue's only limit is
+ * the file's capacity, and its stop and wake are decided under the file's
+ * lock, which the reader takes too, so a wake cannot be lost.
+ */
+static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
+				     struct vnetmq_qfile *qf,
+				     struct sk_buff *skb,
+				     struct netdev_queue *txq,
+				     struct vnetmq_txq_stats *st)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	enum skb_drop_reason reason;
+	unsigned int len;
+	bool stop;
+
+	/* ndo_features_check made the core resolve GSO and checksums for a
+	 * file without vnet headers; a frame validated before the file
+	 * attached can still get here.
+	 */
+	reason = vnetmq_skb_qfile_prep(skb, READ_ONCE(qf->flags) &
+				       VNETMQ_F_VNET_HDR);
+	if (unlikely(reason)) {
+		vnetmq_txq_count(st, 0, false, false);
+		kfree_skb_reason(skb, reason);
+		return NETDEV_TX_OK;
+	}
+	len = skb->len;
+	spin_lock(&qf->frames.lock);
+	stop = vnetmq_qfile_push(qf, skb, READ_ONCE(priv->ring_size));
+	if (stop)
+		netif_tx_stop_queue(txq);
+	spin_unlock(&qf->frames.lock);
+	vnetmq_txq_count(st, len, true, stop);
+	if (wq_has_sleeper(&qf->wq))
+		wake_up_interruptible_poll(&qf->wq, EPOLLIN | EPOLLRDNORM);
+	return NETDEV_TX_OK;
+}
+
 static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
@@ -47,6 +95,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
 	enum skb_drop_reason reason;
 	unsigned int feeders, start;
+	struct vnetmq_qfile *qf;
 	struct vnetmq_rxq *rq;
 	unsigned int len;
 	bool stopped;
@@ -58,6 +107,9 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		return NETDEV_TX_OK;
 	}
 	skb_tx_timestamp(skb);
+	qf = vnetmq_backend_lookup(&priv->backends, qi, vnetmq_pairs(dev));
+	if (qf)
+		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
 	len = skb->len;
 	rq = vnetmq_rxq_of_txq(dev, qi);
 	feeders = vnetmq_feeders(dev, rq->index);
@@ -127,11 +179,27 @@ const struct vnetmq_napi_ops vnetmq_napi_ops = {
 	.reschedule	= vnetmq_napi_reschedule,
 };
 
+/* The poll made room on the ring: wake a writer of the queue's file. */
+static void vnetmq_wake_writer(struct vnetmq_rxq *rq)
+{
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	struct vnetmq_qfile *qf;
+
+	qf = vnetmq_backend_lookup(&priv->backends, rq->index,
+				   vnetmq_pairs(rq->dev));
+	if (qf && wq_has_sleeper(&qf->wq))
+		wake_up_interruptible_poll(&qf->wq, EPOLLOUT | EPOLLWRNORM);
+}
+
 static int vnetmq_poll(struct napi_struct *napi, int budget)
 {
 	struct vnetmq_rxq *rq = container_of(napi, struct vnetmq_rxq, napi);
+	int work;
 
-	return vnetmq_rx_poll(rq, budget, &vnetmq_napi_ops);
+	work = vnetmq_rx_poll(rq, budget, &vnetmq_napi_ops);
+	if (work)
+		vnetmq_wake_writer(rq);
+	return work;
 }
 
 /*
@@ -150,6 +218,7 @@ static void vnetmq_start_datapath(struct net_device *dev)
 		netif_napi_add_config(dev, &rq->napi, vnetmq_poll, i);
 		napi_enable(&rq->napi);
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
+		vnetmq_ring_set_open(&rq->ring, true);
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX,
@@ -157,20 +226,92 @@ static void vnetmq_start_datapath(struct net_device *dev)
 }
 
 /*
- * Quiesce the datapath and empty every ring.  NAPI goes first, so no poll
- * can wake a TX queue after netif_tx_disable() stopped it; then no
- * transmit is running and the rings can be emptied: delivered when the
- * queues are being reconfigured, dropped when the device goes down.  The
- * rings' frames were never completed, so BQL starts over.  Under RTNL.
+ * Start the real TX queues, or wake them (@wake: the device was running).
+ * A queue served by a file whose reader is behind stays stopped: the
+ * reader wakes it.  The decision is taken under the file's lock, as the
+ * reader's is, and lets the reader wake the queue from here on.
+ */
+static void vnetmq_start_txqs(struct net_device *dev, bool wake)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	unsigned int i;
+
+	for (i = 0; i < dev->real_num_tx_queues; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, i);
+		struct vnetmq_qfile *qf;
+		bool run = true;
+
+		qf = vnetmq_backend_get(&priv->backends, i);
+		if (qf) {
+			spin_lock_bh(&qf->frames.lock);
+			qf->tx_live = true;
+			run = vnetmq_qfile_may_start(qf, priv->ring_size);
+		}
+		if (!run)
+			netif_tx_stop_queue(txq);
+		else if (wake)
+			netif_tx_wake_queue(txq);
+		else
+			netif_tx_start_queue(txq);
+		if (qf) {
+			spin_unlock_bh(&qf->frames.lock);
+			/* Writers that found the ring closed retry. */
+			wake_up_interruptible_poll(&qf->wq, EPOLLOUT);
+		}
+	}
+}
+
+/* Readers of the files may not wake TX queues from here on. */
+static void vnetmq_freeze_qfiles(struct net_device *dev)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_qfile *qf;
+	unsigned int i;
+
+	for (i = 0; i < priv->backends.n; i++) {
+		qf = vnetmq_backend_get(&priv->backends, i);
+		if (!qf)
+			continue;
+		spin_lock_bh(&qf->frames.lock);
+		qf->tx_live = false;
+		spin_unlock_bh(&qf->frames.lock);
+	}
+}
+
+/* The device went down: what the files hold is lost, as the rings' is. */
+static void vnetmq_purge_qfiles(struct net_device *dev)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_qfile *qf;
+	unsigned int i;
+
+	for (i = 0; i < priv->backends.n; i++) {
+		qf = vnetmq_backend_get(&priv->backends, i);
+		if (qf)
+			vnetmq_txq_count_drops(&priv->txq_stats[i],
+					       vnetmq_qfile_purge(qf));
+	}
+}
+
+/*
+ * Quiesce the datapath and empty every ring.  The files' readers and NAPI
+ * go first, so nothing can wake a TX queue after netif_tx_disable()
+ * stopped it; then no transmit is running and the rings can be emptied:
+ * delivered when the queues are being reconfigured, dropped when the
+ * device goes down.  A ring is closed to written frames before it is
+ * emptied.  The rings' frames were never completed, so BQL starts over.
+ * Under RTNL.
  */
 static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	unsigned int i;
 
+	vnetmq_freeze_qfiles(dev);
 	for (i = 0; i < dev->real_num_rx_queues; i++) {
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, NULL);
 		napi_disable(&priv->rxq[i].napi);
+		vnetmq_ring_set_open(&priv->rxq[i].ring, false);
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, NULL);
@@ -181,16 +322,21 @@ static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netdev_tx_reset_queue(netdev_get_tx_queue(dev, i));
 
+	if (!deliver)
+		vnetmq_purge_qfiles(dev);
+
 	for (i = 0; i < dev->real_num_rx_queues; i++)
 		__netif_napi_del(&priv->rxq[i].napi);
-	/* One grace period for all the NAPIs deleted above. */
+	/* One grace period for all the NAPIs deleted above, and for the
+	 * writers of files that saw a ring open.
+	 */
 	synchronize_net();
 }
 
 static int vnetmq_open(struct net_device *dev)
 {
 	vnetmq_start_datapath(dev);
-	netif_tx_start_all_queues(dev);
+	vnetmq_start_txqs(dev, false);
 	return 0;
 }
 
@@ -199,6 +345,24 @@ static int vnetmq_stop(struct net_device *dev)
 {
 	vnetmq_stop_datapath(dev, false);
 	return 0;
+}
+
+/* Pause a running device's datapath for a change of its shape. */
+static bool vnetmq_pause(struct net_device *dev)
+{
+	bool running = netif_running(dev);
+
+	if (running)
+		vnetmq_stop_datapath(dev, true);
+	return running;
+}
+
+static void vnetmq_resume(struct net_device *dev, bool running)
+{
+	if (running) {
+		vnetmq_start_datapath(dev);
+		vnetmq_start_txqs(dev, true);
+	}
 }
 
 static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
@@ -223,26 +387,33 @@ static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
  * datapath restarts with the new mapping.  Rings grow if the new topology
  * needs more room per RX queue (vnetmq_ring_min_size()).
  *
+ * A queue pair served by a queue file cannot be removed: the file must
+ * detach first.
+ *
  * Context: RTNL.
- * Return: 0, or the error of netif_set_real_num_queues(); the old counts
- * then stay in force.
+ * Return: 0, -EBUSY if the new counts would remove a queue pair that a
+ * file serves, or the error of netif_set_real_num_queues(); the old
+ * counts then stay in force.
  */
 int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	bool running = netif_running(dev);
-	int err;
+	bool running;
+	int err, q;
 
 	ASSERT_RTNL();
-	if (running)
-		vnetmq_stop_datapath(dev, true);
+	q = vnetmq_backend_first_at(&priv->backends, min(tx, rx));
+	if (q >= 0) {
+		/* ethtool's set_channels has no extack to say it in. */
+		netdev_info(dev, "cannot remove queue pair %d: a queue file serves it\n",
+			    q);
+		return -EBUSY;
+	}
+	running = vnetmq_pause(dev);
 	err = netif_set_real_num_queues(dev, tx, rx);
 	if (!err && priv->ring_size < vnetmq_ring_min_size(tx, rx))
 		vnetmq_apply_ring_size(dev, vnetmq_ring_min_size(tx, rx));
-	if (running) {
-		vnetmq_start_datapath(dev);
-		netif_tx_wake_all_queues(dev);
-	}
+	vnetmq_resume(dev, running);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_queues);
@@ -287,11 +458,32 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 
 	/* The core has frozen the TX queues: no transmit writes @st now. */
 	vnetmq_txq_count_timeout(st);
+	if (vnetmq_backend_lookup(&priv->backends, qi, vnetmq_pairs(dev))) {
+		if (net_ratelimit())
+			netdev_warn(dev, "TX queue %u timed out: the reader of its queue file is not reading\n",
+				    qi);
+		return;
+	}
 	if (net_ratelimit())
 		netdev_warn(dev, "TX queue %u timed out with %u frames on RX queue %u; kicking its NAPI\n",
 			    qi, skb_queue_len_lockless(&rq->ring.skbs),
 			    rq->index);
 	napi_schedule(&rq->napi);
+}
+
+/*
+ * free_netdev() time: after the last reader of the counters; also
+ * ndo_init's error path, so every pointer is reset.
+ */
+static void vnetmq_dev_free(struct net_device *dev)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	kvfree(priv->rxq);
+	kvfree(priv->txq_stats);
+	vnetmq_backends_free(&priv->backends);
+	priv->rxq = NULL;
+	priv->txq_stats = NULL;
 }
 
 static int vnetmq_dev_init(struct net_device *dev)
@@ -306,11 +498,10 @@ static int vnetmq_dev_init(struct net_device *dev)
 			     GFP_KERNEL);
 	priv->txq_stats = kvcalloc(dev->num_tx_queues,
 				   sizeof(*priv->txq_stats), GFP_KERNEL);
-	if (!priv->rxq || !priv->txq_stats) {
-		kvfree(priv->rxq);
-		kvfree(priv->txq_stats);
-		priv->rxq = NULL;
-		priv->txq_stats = NULL;
+	if (!priv->rxq || !priv->txq_stats ||
+	    vnetmq_backends_init(&priv->backends,
+				 min(dev->num_tx_queues, dev->num_rx_queues))) {
+		vnetmq_dev_free(dev);
 		ida_free(&vnetmq_ida, priv->id);
 		return -ENOMEM;
 	}
@@ -334,22 +525,36 @@ static int vnetmq_dev_init(struct net_device *dev)
 	return 0;
 }
 
-/* Unregistering, or registering failed after ndo_init. */
+/*
+ * Unregistering (the device is down), or registering failed after
+ * ndo_init.  Queue files outlive the device: they are cut off here.
+ */
 static void vnetmq_dev_uninit(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 
+	vnetmq_backend_detach_all(&priv->backends);
 	vnetmq_debugfs_exit(dev);
 	ida_free(&vnetmq_ida, priv->id);
 }
 
-/* free_netdev() time: after the last reader of the counters. */
-static void vnetmq_dev_free(struct net_device *dev)
+/*
+ * A queue file without vnet headers cannot carry GSO or checksum state:
+ * have the core segment and checksum the frames sent on its TX queue.
+ * Called under RCU (BH), after the TX queue was picked.
+ */
+static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
+					       struct net_device *dev,
+					       netdev_features_t features)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_qfile *qf;
 
-	kvfree(priv->rxq);
-	kvfree(priv->txq_stats);
+	qf = vnetmq_backend_lookup(&priv->backends, skb_get_queue_mapping(skb),
+				   vnetmq_pairs(dev));
+	if (qf && !(READ_ONCE(qf->flags) & VNETMQ_F_VNET_HDR))
+		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	return features;
 }
 
 static const struct net_device_ops vnetmq_netdev_ops = {
@@ -362,7 +567,7 @@ static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_tx_timeout		= vnetmq_tx_timeout,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
-	.ndo_features_check	= passthru_features_check,
+	.ndo_features_check	= vnetmq_features_check,
 };
 
 static void vnetmq_setup(struct net_device *dev)
@@ -388,6 +593,142 @@ static void vnetmq_setup(struct net_device *dev)
 	netif_set_tso_max_size(dev, GSO_MAX_SIZE);
 
 	eth_hw_addr_random(dev);
+}
+
+/**
+ * vnetmq_is_vnetmq() - whether a net_device is a vnetmq device
+ * @dev: any net_device
+ *
+ * Return: true if @dev is vnetmq's.
+ */
+bool vnetmq_is_vnetmq(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vnetmq_netdev_ops;
+}
+
+/**
+ * vnetmq_attach_qfile() - make a queue file the backend of a queue pair
+ * @dev: a registered vnetmq device
+ * @qf: an unattached file
+ * @queue: the queue pair, or VNETMQ_QUEUE_ANY
+ * @flags: VNETMQ_F_* flags, already checked
+ *
+ * A running device's datapath pauses while the file is published: the
+ * frames of the pair's TX queue on a ring are delivered and BQL starts
+ * over, so that queue never has two completers.
+ *
+ * Context: RTNL.
+ * Return: the queue pair, or the error of vnetmq_backend_pick().
+ */
+int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
+			u32 queue, u32 flags)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	bool running;
+	int q;
+
+	ASSERT_RTNL();
+	q = vnetmq_backend_pick(&priv->backends, queue, vnetmq_pairs(dev));
+	if (q < 0)
+		return q;
+	qf->flags = flags;
+	qf->tx_live = false;
+	rcu_assign_pointer(qf->dev, dev);
+	running = vnetmq_pause(dev);
+	vnetmq_backend_publish(&priv->backends, q, qf);
+	WRITE_ONCE(qf->state, VNETMQ_QF_ATTACHED);
+	vnetmq_resume(dev, running);
+	return q;
+}
+
+/**
+ * vnetmq_detach_qfile() - hand a queue pair back to loopback
+ * @dev: the device @qf serves
+ * @qf: an attached file
+ *
+ * The frames the file holds are dropped and counted on its TX queue.
+ *
+ * Context: RTNL; sleeps.
+ */
+void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	u16 q = qf->queue;
+	unsigned int drops;
+	bool running;
+
+	ASSERT_RTNL();
+	running = vnetmq_pause(dev);
+	drops = vnetmq_backend_detach(&priv->backends, q);
+	/* The TX queues are stopped, or the device is down. */
+	vnetmq_txq_count_drops(&priv->txq_stats[q], drops);
+	vnetmq_resume(dev, running);
+}
+
+/**
+ * vnetmq_inject() - receive a frame written to a queue file
+ * @dev: the device the file serves
+ * @queue: the file's queue pair
+ * @skb: the frame, at its Ethernet header
+ *
+ * The frame joins the RX queue's ring and goes up the stack through its
+ * NAPI.  A frame the device cannot receive (it is down, or the frame is
+ * larger than the MTU allows) is dropped, counted in rx_dropped, and
+ * reported to the drop monitor with its reason.
+ *
+ * Context: RCU read side with BH disabled, which pins @dev.
+ * Return: 0 if the frame was taken (received or dropped), -ENOBUFS if
+ * the ring has no room for it now; the caller keeps @skb then.
+ */
+int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq *rq = &priv->rxq[queue];
+	enum skb_drop_reason reason;
+	int err;
+
+	reason = vnetmq_skb_inject_prep(dev, skb);
+	if (!reason && !netif_running(dev))
+		reason = SKB_DROP_REASON_DEV_READY;
+	if (!reason) {
+		err = vnetmq_ring_inject(&rq->ring, skb,
+					 vnetmq_feeders(dev, queue));
+		if (!err) {
+			napi_schedule(&rq->napi);
+			return 0;
+		}
+		/* Closed on a running device: its queues are changing. */
+		if (err == -ENOBUFS || netif_running(dev))
+			return -ENOBUFS;
+		reason = SKB_DROP_REASON_DEV_READY;
+	}
+	dev_core_stats_rx_dropped_inc(dev);
+	kfree_skb_reason(skb, reason);
+	return 0;
+}
+
+/**
+ * vnetmq_qfile_writable() - whether a write to a file would not wait
+ * @qf: the file
+ *
+ * Return: true if the file's RX ring has room, or it is not attached (a
+ * write then fails at once).
+ */
+bool vnetmq_qfile_writable(struct vnetmq_qfile *qf)
+{
+	struct net_device *dev;
+	bool ok = true;
+
+	rcu_read_lock();
+	dev = rcu_dereference(qf->dev);
+	if (dev) {
+		struct vnetmq_priv *priv = netdev_priv(dev);
+
+		ok = vnetmq_ring_writable(&priv->rxq[qf->queue].ring,
+					  vnetmq_feeders(dev, qf->queue));
+	}
+	rcu_read_unlock();
+	return ok;
 }
 
 static int vnetmq_validate_queues(struct nlattr *attr, const char *dir,
@@ -452,13 +793,26 @@ static int __init vnetmq_init(void)
 	vnetmq_debugfs_register();
 	err = rtnl_link_register(&vnetmq_link_ops);
 	if (err)
-		vnetmq_debugfs_unregister();
+		goto err_debugfs;
+	err = vnetmq_qfile_register();
+	if (err)
+		goto err_link;
+	return 0;
+
+err_link:
+	rtnl_link_unregister(&vnetmq_link_ops);
+err_debugfs:
+	vnetmq_debugfs_unregister();
 	return err;
 }
 
-/* rtnl_link_unregister() deletes every vnetmq device in every netns. */
+/*
+ * No queue file is open (each holds a module reference), and
+ * rtnl_link_unregister() deletes every vnetmq device in every netns.
+ */
 static void __exit vnetmq_exit(void)
 {
+	vnetmq_qfile_unregister();
 	rtnl_link_unregister(&vnetmq_link_ops);
 	vnetmq_debugfs_unregister();
 }

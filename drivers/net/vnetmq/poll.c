@@ -11,12 +11,15 @@
 
 #include "vnetmq.h"
 
-/* Report completions of one TX queue's run of consecutive frames. */
+/*
+ * Report completions of one TX queue's run of consecutive frames.  Frames
+ * written to a queue file were never transmitted: nothing completes them.
+ */
 static void vnetmq_tx_done(struct vnetmq_rxq *rq,
 			   const struct vnetmq_napi_ops *ops,
 			   u16 txq, unsigned int pkts, unsigned int bytes)
 {
-	if (pkts)
+	if (pkts && txq != VNETMQ_TXQ_NONE)
 		INDIRECT_CALL_1(ops->tx_done, vnetmq_napi_tx_done,
 				rq, txq, pkts, bytes);
 }

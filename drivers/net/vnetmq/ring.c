@@ -18,6 +18,7 @@ void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size)
 {
 	skb_queue_head_init(&ring->skbs);
 	ring->size = size;
+	ring->open = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_init);
 
@@ -37,6 +38,71 @@ void vnetmq_ring_produce(struct vnetmq_ring *ring, struct sk_buff *skb)
 	spin_unlock(&ring->skbs.lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_produce);
+
+/**
+ * vnetmq_ring_inject() - append a frame written to a queue file
+ * @ring: the ring of the queue file's RX queue
+ * @skb: the frame; owned by the ring if this returns 0
+ * @reserve: slots to leave free: the stop headroom of the TX queues
+ *	feeding the ring (vnetmq_txqs_per_rxq()), which flow control
+ *	counts on
+ *
+ * Unlike a transmitted frame, a written one has no TX queue to stop, so
+ * it is refused when it would eat into the TX queues' headroom.  Call
+ * with BH disabled.
+ *
+ * Return: 0, -ENOBUFS if the ring has no room, -ENETDOWN if it is closed
+ * (its NAPI is down).
+ */
+int vnetmq_ring_inject(struct vnetmq_ring *ring, struct sk_buff *skb,
+		       unsigned int reserve)
+{
+	int err = 0;
+
+	spin_lock(&ring->skbs.lock);
+	if (!ring->open)
+		err = -ENETDOWN;
+	else if (skb_queue_len(&ring->skbs) + reserve >= READ_ONCE(ring->size))
+		err = -ENOBUFS;
+	else
+		__skb_queue_tail(&ring->skbs, skb);
+	spin_unlock(&ring->skbs.lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_inject);
+
+/**
+ * vnetmq_ring_set_open() - let written frames in, or keep them out
+ * @ring: the ring
+ * @open: whether vnetmq_ring_inject() may add frames
+ *
+ * Closed before the ring is emptied outside of NAPI, so no written frame
+ * lands on it afterwards; opened once its NAPI is up.
+ *
+ * Context: process context.
+ */
+void vnetmq_ring_set_open(struct vnetmq_ring *ring, bool open)
+{
+	spin_lock_bh(&ring->skbs.lock);
+	WRITE_ONCE(ring->open, open);
+	spin_unlock_bh(&ring->skbs.lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_set_open);
+
+/**
+ * vnetmq_ring_writable() - whether a written frame would fit, without the lock
+ * @ring: the ring
+ * @reserve: as for vnetmq_ring_inject()
+ *
+ * A closed ring counts as writable: the writer then finds out why not.
+ *
+ * Return: true if vnetmq_ring_inject() would not return -ENOBUFS now.
+ */
+bool vnetmq_ring_writable(const struct vnetmq_ring *ring, unsigned int reserve)
+{
+	return vnetmq_ring_free(ring) > reserve || !READ_ONCE(ring->open);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_writable);
 
 /**
  * vnetmq_ring_consume() - take the oldest frames off a ring

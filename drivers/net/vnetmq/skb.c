@@ -60,3 +60,58 @@ void vnetmq_skb_rx_prep(struct net_device *dev, struct sk_buff *skb, u16 rxq)
 	skb_record_rx_queue(skb, rxq);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_rx_prep);
+
+/**
+ * vnetmq_skb_qfile_prep() - make a transmitted frame fit for a queue file
+ * @skb: a frame that passed vnetmq_skb_xmit_prep(); not freed here
+ * @vnet_hdr: the file carries a virtio_net_hdr with each frame
+ *
+ * The frame may wait in the file for as long as its reader likes, so it
+ * stops charging its sender's socket.  Without a vnet header the file
+ * cannot say that a frame is GSO or needs its checksum completed: the
+ * checksum is completed here, and a GSO frame (the core segments them for
+ * such a file; one validated before the file attached can still come) is
+ * dropped.
+ *
+ * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb.
+ */
+enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb, bool vnet_hdr)
+{
+	if (!vnet_hdr) {
+		if (unlikely(skb_is_gso(skb)))
+			return SKB_DROP_REASON_SKB_BAD_GSO;
+		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+			return SKB_DROP_REASON_SKB_CSUM;
+	}
+	skb_orphan(skb);
+	return SKB_NOT_DROPPED_YET;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_qfile_prep);
+
+/**
+ * vnetmq_skb_inject_prep() - make a frame written to a queue file receivable
+ * @dev: the device the file serves
+ * @skb: the frame, linear for at least its Ethernet header, its GSO and
+ *	checksum state already taken from the vnet header; not freed here
+ *
+ * A frame that is not GSO must fit the MTU, plus a VLAN tag if it carries
+ * one.  The frame is marked as transmitted on no TX queue, so the poll
+ * completes nothing for it.
+ *
+ * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb.
+ */
+enum skb_drop_reason vnetmq_skb_inject_prep(struct net_device *dev,
+					    struct sk_buff *skb)
+{
+	unsigned int max_len = READ_ONCE(dev->mtu) + ETH_HLEN;
+
+	skb_reset_mac_header(skb);
+	if (eth_type_vlan(eth_hdr(skb)->h_proto))
+		max_len += VLAN_HLEN;
+	if (skb->len > max_len && !skb_is_gso(skb))
+		return SKB_DROP_REASON_PKT_TOO_BIG;
+	skb->dev = dev;
+	skb_set_queue_mapping(skb, VNETMQ_TXQ_NONE);
+	return SKB_NOT_DROPPED_YET;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_inject_prep);

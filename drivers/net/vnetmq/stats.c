@@ -100,6 +100,22 @@ void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
 }
 
 /**
+ * vnetmq_txq_count_drops() - count frames a TX queue lost on the control path
+ * @st: the TX queue's counters
+ * @drops: frames dropped (a queue file's frames, at detach or device down)
+ *
+ * Context: RTNL, with the device's TX queues stopped.
+ */
+void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops)
+{
+	if (!drops)
+		return;
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_add(&st->drops, drops);
+	u64_stats_update_end(&st->syncp);
+}
+
+/**
  * vnetmq_txq_count_timeout() - count a TX watchdog timeout
  * @st: the TX queue's counters
  *
@@ -116,7 +132,9 @@ void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st)
  * vnetmq_txq_count_wake() - count a wake of a stopped TX queue
  * @st: the TX queue's counters
  *
- * Context: the NAPI poll of the one RX queue this TX queue feeds.
+ * Context: the NAPI poll of the one RX queue this TX queue feeds, or,
+ * while a queue file serves the TX queue, its reader under the file's
+ * lock: never both.
  */
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st)
 {

@@ -17,6 +17,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/wait.h>
 
 struct ethtool_stats;
 struct netdev_stat_ops;
@@ -32,6 +33,11 @@ struct netdev_stat_ops;
 #define VNETMQ_MAX_RING_SIZE	4096
 /* Frames the core may hold before it declares a TX queue hung. */
 #define VNETMQ_WATCHDOG_TIMEO	(2 * HZ)
+/*
+ * queue_mapping of a frame written to a queue file: it was never
+ * transmitted, so no TX queue completes it.  Above VNETMQ_MAX_QUEUES.
+ */
+#define VNETMQ_TXQ_NONE		U16_MAX
 
 /**
  * struct vnetmq_ring - bounded queue of frames waiting for an RX queue's poll
@@ -40,6 +46,8 @@ struct netdev_stat_ops;
  *	(the RX queue's NAPI poll)
  * @size: capacity in frames; changed by ethtool -G while frames flow,
  *	so read with READ_ONCE()
+ * @open: frames written to a queue file may enter (under @skbs.lock);
+ *	closed while the RX queue's NAPI is down
  *
  * A list with a length rather than a ptr_ring: flow control with several
  * producers needs the exact number of free slots, which ptr_ring does not
@@ -48,6 +56,7 @@ struct netdev_stat_ops;
 struct vnetmq_ring {
 	struct sk_buff_head skbs;
 	unsigned int size;
+	bool open;
 };
 
 /**
@@ -116,11 +125,67 @@ struct vnetmq_rxq {
 	struct vnetmq_rxq_stats stats;
 } ____cacheline_aligned_in_smp;
 
+/*
+ * States of a queue file; changed under RTNL, read with READ_ONCE().
+ * DETACHED files may attach again; GONE files lost their device.
+ */
+enum vnetmq_qfile_state {
+	VNETMQ_QF_NEW,
+	VNETMQ_QF_ATTACHED,
+	VNETMQ_QF_DETACHED,
+	VNETMQ_QF_GONE,
+};
+
+/**
+ * struct vnetmq_qfile - an open file of /dev/vnetmq: a queue pair's backend
+ * @frames: frames transmitted on the queue pair's TX queue, waiting to be
+ *	read; @frames.lock also serializes the TX queue's stop and wake
+ *	decisions (vnetmq_qfile_push(), vnetmq_qfile_pop())
+ * @tx_live: under @frames.lock; the reader may wake the TX queue.  False
+ *	while the datapath is down or being reconfigured.
+ * @wq: readers, writers and pollers of the file
+ * @dev: the device, while attached; read under RCU by the file's read
+ *	and write paths, which may not sleep holding it
+ * @node: on a list of files being detached from one device
+ * @state: an enum vnetmq_qfile_state
+ * @queue: the queue pair served, while attached (RTNL)
+ * @flags: VNETMQ_F_* flags of the attachment (RTNL, READ_ONCE())
+ *
+ * The device reaches a file only through its slot (struct
+ * vnetmq_backends), under RCU; a file is published there fully set up,
+ * and a detached file's frames are freed only after a grace period.
+ */
+struct vnetmq_qfile {
+	struct sk_buff_head frames;
+	bool tx_live;
+	wait_queue_head_t wq;
+	struct net_device __rcu *dev;
+	struct list_head node;
+	u8 state;
+	u16 queue;
+	u32 flags;
+};
+
+/**
+ * struct vnetmq_backends - the queue files serving a device's queue pairs
+ * @slot: @n slots, one per queue pair (TX queue q with RX queue q); written
+ *	under RTNL, read under RCU
+ * @n: min(num_tx_queues, num_rx_queues): fixed for the device's life, so
+ *	a lookup is bounded by it and by the real queue counts of the moment
+ * @attached: files attached (RTNL)
+ */
+struct vnetmq_backends {
+	struct vnetmq_qfile __rcu **slot;
+	unsigned int n;
+	unsigned int attached;
+};
+
 /**
  * struct vnetmq_priv - private part of a vnetmq net_device
  * @rxq: num_rx_queues RX queues; those at or above real_num_rx_queues
  *	are idle but keep their counters, so totals survive ethtool -L
  * @txq_stats: num_tx_queues TX queue counters, kept the same way
+ * @backends: queue files attached to queue pairs
  * @ring_size: the RX ring size set by ethtool -G, under RTNL
  * @id: instance number, names the debugfs directory (ethtool -i bus-info)
  * @debugfs: the device's debugfs directory
@@ -128,6 +193,7 @@ struct vnetmq_rxq {
 struct vnetmq_priv {
 	struct vnetmq_rxq *rxq;
 	struct vnetmq_txq_stats *txq_stats;
+	struct vnetmq_backends backends;
 	unsigned int ring_size;
 	int id;
 	struct dentry *debugfs;
@@ -165,10 +231,19 @@ enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
 					  struct sk_buff *skb);
 void vnetmq_skb_rx_prep(struct net_device *dev, struct sk_buff *skb,
 			u16 rxq);
+enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb,
+					   bool vnet_hdr);
+enum skb_drop_reason vnetmq_skb_inject_prep(struct net_device *dev,
+					    struct sk_buff *skb);
 
 /* ring.c */
 void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size);
 void vnetmq_ring_produce(struct vnetmq_ring *ring, struct sk_buff *skb);
+int vnetmq_ring_inject(struct vnetmq_ring *ring, struct sk_buff *skb,
+		       unsigned int reserve);
+void vnetmq_ring_set_open(struct vnetmq_ring *ring, bool open);
+bool vnetmq_ring_writable(const struct vnetmq_ring *ring,
+			  unsigned int reserve);
 unsigned int vnetmq_ring_consume(struct vnetmq_ring *ring,
 				 struct sk_buff_head *batch,
 				 unsigned int budget);
@@ -179,6 +254,30 @@ bool vnetmq_ring_empty(const struct vnetmq_ring *ring);
 int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		   const struct vnetmq_napi_ops *ops);
 unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver);
+
+/* backend.c: the queue files' RCU core */
+int vnetmq_backends_init(struct vnetmq_backends *b, unsigned int n);
+void vnetmq_backends_free(struct vnetmq_backends *b);
+int vnetmq_backend_pick(const struct vnetmq_backends *b, u32 queue,
+			unsigned int pairs);
+void vnetmq_backend_publish(struct vnetmq_backends *b, u16 queue,
+			    struct vnetmq_qfile *qf);
+struct vnetmq_qfile *vnetmq_backend_unpublish(struct vnetmq_backends *b,
+					      u16 queue);
+struct vnetmq_qfile *vnetmq_backend_lookup(const struct vnetmq_backends *b,
+					   u16 queue, unsigned int pairs);
+struct vnetmq_qfile *vnetmq_backend_get(const struct vnetmq_backends *b,
+					u16 queue);
+int vnetmq_backend_first_at(const struct vnetmq_backends *b, u16 from);
+void vnetmq_qfile_init(struct vnetmq_qfile *qf);
+bool vnetmq_qfile_push(struct vnetmq_qfile *qf, struct sk_buff *skb,
+		       unsigned int size);
+struct sk_buff *vnetmq_qfile_pop(struct vnetmq_qfile *qf, unsigned int size,
+				 bool *wake);
+bool vnetmq_qfile_may_start(const struct vnetmq_qfile *qf, unsigned int size);
+unsigned int vnetmq_qfile_purge(struct vnetmq_qfile *qf);
+unsigned int vnetmq_backend_detach(struct vnetmq_backends *b, u16 queue);
+unsigned int vnetmq_backend_detach_all(struct vnetmq_backends *b);
 
 /* netdev.c */
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -192,6 +291,16 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx,
 		      unsigned int rx);
 int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 			 struct netlink_ext_ack *extack);
+bool vnetmq_is_vnetmq(const struct net_device *dev);
+int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
+			u32 queue, u32 flags);
+void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf);
+int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb);
+bool vnetmq_qfile_writable(struct vnetmq_qfile *qf);
+
+/* qfile.c: /dev/vnetmq */
+int vnetmq_qfile_register(void);
+void vnetmq_qfile_unregister(void);
 
 /* stats.c */
 void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
@@ -200,6 +309,7 @@ void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
 			   unsigned int bytes, bool full_poll);
 void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
 		      bool sent, bool stopped);
+void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops);
 void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st);
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st);
 void vnetmq_get_stats64(struct net_device *dev,
