@@ -55,7 +55,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_backends_free);
 static struct vnetmq_qfile *vnetmq_slot(const struct vnetmq_backends *b,
 					u16 queue)
 {
-	return rcu_dereference_protected(b->slot[queue], lockdep_rtnl_is_held());
+	return rcu_dereference_protected(b->slot[queue],
+					 lockdep_rtnl_is_held());
 }
 
 /**

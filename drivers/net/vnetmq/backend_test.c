@@ -158,6 +158,7 @@ static void vnetmq_bt_detach_waits_for_readers(struct kunit *test)
 	struct vnetmq_bt_reader *r;
 	struct task_struct *task;
 	struct net_device *dev;
+	struct sk_buff *skb;
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -165,7 +166,8 @@ static void vnetmq_bt_detach_waits_for_readers(struct kunit *test)
 	r->t = t;
 	init_completion(&r->inside);
 	init_completion(&r->done);
-	skb_queue_tail(&t->qf[1].frames, vnetmq_test_frame(test, dev, 60, 1, 0));
+	skb = vnetmq_test_frame(test, dev, 60, 1, 0);
+	skb_queue_tail(&t->qf[1].frames, skb);
 	rtnl_lock();
 	vnetmq_bt_publish(t, 1);
 	rtnl_unlock();
@@ -247,7 +249,8 @@ static void vnetmq_bt_backpressure(struct kunit *test)
 	spin_lock_bh(&qf->frames.lock);
 	qf->tx_live = true;
 	for (i = 0; i < size - 1; i++)
-		KUNIT_EXPECT_FALSE(test, vnetmq_qfile_push(qf, frames[i], size));
+		KUNIT_EXPECT_FALSE(test,
+				   vnetmq_qfile_push(qf, frames[i], size));
 	KUNIT_EXPECT_TRUE(test, vnetmq_qfile_push(qf, frames[i], size));
 	KUNIT_EXPECT_FALSE(test, vnetmq_qfile_may_start(qf, size));
 	for (i = 1; i <= size; i++) {
@@ -278,8 +281,8 @@ static void vnetmq_bt_backpressure(struct kunit *test)
 static void vnetmq_bt_ring_inject(struct kunit *test)
 {
 	struct net_device *dev = vnetmq_test_etherdev(test);
-	struct sk_buff *skb[8];
 	struct vnetmq_ring ring;
+	struct sk_buff *skb[8];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(skb); i++)
@@ -398,8 +401,8 @@ static struct sk_buff *vnetmq_bt_frame_len(struct kunit *test,
 /* Written frames must fit the MTU (and a VLAN tag, if they carry one). */
 static void vnetmq_bt_inject_prep(struct kunit *test)
 {
-	struct net_device *dev = vnetmq_test_etherdev(test);
 	__be16 ip = htons(ETH_P_IP), vlan = htons(ETH_P_8021Q);
+	struct net_device *dev = vnetmq_test_etherdev(test);
 	unsigned int mtu = dev->mtu;
 	struct sk_buff *skb;
 
@@ -507,9 +510,9 @@ static int vnetmq_bt_race_fn(void *arg)
 static void vnetmq_bt_race_lookups(struct kunit *test)
 {
 	struct vnetmq_bt *t = test->priv;
-	struct vnetmq_qfile *qf;
 	struct vnetmq_bt_race *r;
 	struct task_struct *task;
+	struct vnetmq_qfile *qf;
 	unsigned int i;
 	u16 q;
 
@@ -521,7 +524,7 @@ static void vnetmq_bt_race_lookups(struct kunit *test)
 	get_task_struct(task);
 	for (i = 0; i < 400; i++) {
 		q = i % VNETMQ_BT_PAIRS;
-		qf = kzalloc(sizeof(*qf), GFP_KERNEL);
+		qf = kzalloc_obj(*qf);
 		if (!qf)
 			break;
 		vnetmq_qfile_init(qf);
@@ -710,7 +713,9 @@ static int vnetmq_bt_fail_post_init(struct notifier_block *nb,
 /* tun: a failed registration freed the queues twice. */
 static void vnetmq_bt_register_fails(struct kunit *test)
 {
-	struct notifier_block nb = { .notifier_call = vnetmq_bt_fail_post_init };
+	struct notifier_block nb = {
+		.notifier_call = vnetmq_bt_fail_post_init,
+	};
 	struct net_device *dev;
 	int err;
 

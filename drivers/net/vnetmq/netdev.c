@@ -653,8 +653,8 @@ int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
 void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	u16 q = qf->queue;
 	unsigned int drops;
+	u16 q = qf->queue;
 	bool running;
 
 	ASSERT_RTNL();

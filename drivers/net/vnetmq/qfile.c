@@ -46,11 +46,24 @@ static bool vnetmq_qfile_attached(const struct vnetmq_qfile *qf)
 	return READ_ONCE(qf->state) == VNETMQ_QF_ATTACHED;
 }
 
+/* A read wakes for a frame, or to find the file cut off. */
+static bool vnetmq_qfile_readable(struct vnetmq_qfile *qf)
+{
+	return !skb_queue_empty_lockless(&qf->frames) ||
+	       !vnetmq_qfile_attached(qf);
+}
+
+static bool vnetmq_nonblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
 static int vnetmq_qfile_open(struct inode *inode, struct file *file)
 {
 	struct vnetmq_qfile *qf;
 
-	qf = kzalloc(sizeof(*qf), GFP_KERNEL);
+	qf = kzalloc_obj(*qf);
 	if (!qf)
 		return -ENOMEM;
 	vnetmq_qfile_init(qf);
@@ -77,6 +90,18 @@ static int vnetmq_qfile_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Under the file's lock, which the transmit stops the queue under. */
+static void vnetmq_qfile_wake_txq(struct net_device *dev, u16 q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	if (netif_tx_queue_stopped(txq)) {
+		netif_tx_wake_queue(txq);
+		vnetmq_txq_count_wake(&priv->txq_stats[q]);
+	}
+}
+
 /*
  * Take the oldest frame if the reader's buffer of @room bytes holds it.
  * A frame that does not fit stays queued, so a larger read gets it.
@@ -89,6 +114,7 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 	struct vnetmq_priv *priv = NULL;
 	struct net_device *dev;
 	struct sk_buff *skb;
+	unsigned int size;
 	int err = 0;
 	bool wake;
 
@@ -107,17 +133,10 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 		   (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0) > room) {
 		err = -EMSGSIZE;
 	} else {
-		*skbp = vnetmq_qfile_pop(qf, priv ? READ_ONCE(priv->ring_size) : 0,
-					 &wake);
-		if (wake && priv) {
-			struct netdev_queue *txq;
-
-			txq = netdev_get_tx_queue(dev, qf->queue);
-			if (netif_tx_queue_stopped(txq)) {
-				netif_tx_wake_queue(txq);
-				vnetmq_txq_count_wake(&priv->txq_stats[qf->queue]);
-			}
-		}
+		size = priv ? READ_ONCE(priv->ring_size) : 0;
+		*skbp = vnetmq_qfile_pop(qf, size, &wake);
+		if (wake && priv)
+			vnetmq_qfile_wake_txq(dev, qf->queue);
 	}
 	spin_unlock_bh(&qf->frames.lock);
 	rcu_read_unlock();
@@ -128,8 +147,8 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 static ssize_t vnetmq_qfile_put(struct vnetmq_qfile *qf, struct sk_buff *skb,
 				struct iov_iter *to)
 {
-	size_t hdr_len = vnetmq_vnet_hdr_len(qf);
 	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
+	size_t hdr_len = vnetmq_vnet_hdr_len(qf);
 	size_t total = hdr_len + vlan_hlen + skb->len;
 	struct virtio_net_hdr hdr;
 	int offset = 0;
@@ -159,8 +178,7 @@ static ssize_t vnetmq_qfile_put(struct vnetmq_qfile *qf, struct sk_buff *skb,
 static ssize_t vnetmq_qfile_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct vnetmq_qfile *qf = iocb->ki_filp->private_data;
-	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
-			(iocb->ki_flags & IOCB_NOWAIT);
+	bool nonblock = vnetmq_nonblock(iocb);
 	struct sk_buff *skb = NULL;
 	struct net_device *dev;
 	ssize_t ret;
@@ -172,8 +190,7 @@ static ssize_t vnetmq_qfile_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		if (nonblock)
 			return -EAGAIN;
 		ret = wait_event_interruptible(qf->wq,
-					       !skb_queue_empty_lockless(&qf->frames) ||
-					       !vnetmq_qfile_attached(qf));
+					       vnetmq_qfile_readable(qf));
 		if (ret)
 			return ret;
 	}
@@ -252,9 +269,8 @@ static ssize_t vnetmq_qfile_write_iter(struct kiocb *iocb,
 				       struct iov_iter *from)
 {
 	struct vnetmq_qfile *qf = iocb->ki_filp->private_data;
-	bool nonblock = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
-			(iocb->ki_flags & IOCB_NOWAIT);
 	size_t hdr_len = vnetmq_vnet_hdr_len(qf);
+	bool nonblock = vnetmq_nonblock(iocb);
 	size_t len = iov_iter_count(from);
 	struct virtio_net_hdr hdr;
 	struct sk_buff *skb;

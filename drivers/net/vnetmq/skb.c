@@ -80,7 +80,8 @@ enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb, bool vnet_hdr)
 	if (!vnet_hdr) {
 		if (unlikely(skb_is_gso(skb)))
 			return SKB_DROP_REASON_SKB_BAD_GSO;
-		if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    skb_checksum_help(skb))
 			return SKB_DROP_REASON_SKB_CSUM;
 	}
 	skb_orphan(skb);
