@@ -78,7 +78,8 @@ build_kernel() {
 	local log=$LOGS/kernel-build.log count=$KBUILD/.vnetmq-objects expect n
 	local full=1
 	mkdir -p "$LOGS"
-	[ ! -e "$KBUILD/linux" ] || full=0
+	# From scratch: not even a failed build left an object behind.
+	[ -z "$(find "$KBUILD" -name '*.o' -print -quit 2>/dev/null)" ] || full=0
 	kunit_py config > "$LOGS/kernel-config.log" 2>&1 || {
 		cat "$LOGS/kernel-config.log" >&2
 		note "kunit.py could not make the rig's .config; see above"

@@ -33,14 +33,15 @@ load helpers
 
 # A kernel tree just big enough for prepare-tree.sh and build_kernel: a
 # kunit.py that writes the .config and a Makefile that "compiles" three
-# objects and links a "linux".
+# objects (or, with FAIL set, one, then fails) and links a "linux".
 fake_kernel_tree() {
 	local t=$1
 	fake_kernel_source "$t"
 	mkdir -p "$t/tools/testing/kunit"
 	cat > "$t/Makefile" <<'EOF'
 all:
-	@for o in a b c; do echo "  CC      $$o.o"; done
+	@for o in a b c; do echo "  CC      $$o.o"; touch $(O)/$$o.o; \
+		if [ -n "$(FAIL)" ]; then exit 1; fi; done
 	@echo "  LD      vmlinux"
 	@printf "#!/bin/sh\n" > $(O)/linux && chmod +x $(O)/linux
 EOF
@@ -74,4 +75,13 @@ EOF
 	[ "$(cat "$BUILD/kernel/.vnetmq-objects")" = 3 ]
 	grep -q 'LD      vmlinux' "$BUILD/logs/kernel-build.log"
 	grep -qF "obj-\$(CONFIG_VNETMQ) += vnetmq/" "$BUILD/src/drivers/net/Makefile"
+}
+
+@test "setup: a build resumed after a failed one does not count as full" {
+	fake_kernel_tree "$BATS_TEST_TMPDIR/linux"
+	FAIL=1 KSRC=$BATS_TEST_TMPDIR/linux run -1 "$REPO/tools/build-kernel.sh"
+	[[ $output == *"kernel build failed"* ]]
+	KSRC=$BATS_TEST_TMPDIR/linux run -0 "$REPO/tools/build-kernel.sh"
+	[ -x "$BUILD/kernel/linux" ]
+	[ ! -e "$BUILD/kernel/.vnetmq-objects" ]
 }
