@@ -588,24 +588,6 @@ static bool vnetmq_bt_napis_enabled(struct net_device *dev)
 	return true;
 }
 
-/* Transmit as the core does: queue lock held, BH off, never if stopped. */
-static bool vnetmq_bt_xmit(struct kunit *test, struct net_device *dev, u16 q)
-{
-	struct sk_buff *skb = vnetmq_test_frame(test, dev, 60, q, 0);
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
-	netdev_tx_t rc = NETDEV_TX_BUSY;
-
-	local_bh_disable();
-	__netif_tx_lock(txq, smp_processor_id());
-	if (!netif_xmit_frozen_or_stopped(txq))
-		rc = netdev_start_xmit(skb, dev, txq, false);
-	__netif_tx_unlock(txq);
-	local_bh_enable();
-	if (rc != NETDEV_TX_OK)
-		kfree_skb(skb);
-	return rc == NETDEV_TX_OK;
-}
-
 /*
  * tun: NAPI left enabled on a detached queue, disabled twice on detach
  * then close, not deleted at destruction; and a stopped TX queue never
@@ -630,7 +612,7 @@ static void vnetmq_bt_device_lifetime(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vnetmq_bt_napis_enabled(dev));
 
 	/* Nobody reads: TX queue 1 fills the file and stops. */
-	while (n < 2 * VNETMQ_MAX_RING_SIZE && vnetmq_bt_xmit(test, dev, 1))
+	while (n < 2 * VNETMQ_MAX_RING_SIZE && vnetmq_test_xmit(test, dev, 1, n))
 		n++;
 	KUNIT_EXPECT_EQ(test, priv->ring_size, n);
 	KUNIT_EXPECT_EQ(test, n, skb_queue_len(&qf->frames));
@@ -692,7 +674,7 @@ static void vnetmq_bt_device_gone(struct kunit *test)
 						     VNETMQ_QUEUE_ANY,
 						     VNETMQ_F_VNET_HDR));
 	rtnl_unlock();
-	vnetmq_bt_xmit(test, dev, 0);
+	vnetmq_test_xmit(test, dev, 0, 0);
 	KUNIT_EXPECT_EQ(test, 1, skb_queue_len(&qf->frames));
 	vnetmq_bt_unregister(dev);
 	KUNIT_EXPECT_EQ(test, VNETMQ_QF_GONE, qf->state);

@@ -117,25 +117,6 @@ static void vnetmq_itest_exit(struct kunit *test)
 	rtnl_unlock();
 }
 
-/* Transmit as the core does: queue lock held, BH off, never if stopped. */
-static bool vnetmq_itest_xmit(struct kunit *test, struct vnetmq_itest *t,
-			      u16 q, u32 seq)
-{
-	struct sk_buff *skb = vnetmq_test_frame(test, t->dev, 60, q, seq);
-	struct netdev_queue *txq = netdev_get_tx_queue(t->dev, q);
-	netdev_tx_t rc = NETDEV_TX_BUSY;
-
-	local_bh_disable();
-	__netif_tx_lock(txq, smp_processor_id());
-	if (!netif_xmit_frozen_or_stopped(txq))
-		rc = netdev_start_xmit(skb, t->dev, txq, false);
-	__netif_tx_unlock(txq);
-	local_bh_enable();
-	if (rc != NETDEV_TX_OK)
-		kfree_skb(skb);
-	return rc == NETDEV_TX_OK;
-}
-
 /* Take BQL out of the way: the test is about the ring's own stops. */
 static void vnetmq_itest_no_bql(struct net_device *dev, u16 q)
 {
@@ -166,7 +147,7 @@ static void vnetmq_itest_mapping(struct kunit *test)
 	for (q = 0; q < VNETMQ_T_TXQ; q++)
 		for (i = 0; i < 10; i++)
 			KUNIT_EXPECT_TRUE(test,
-					  vnetmq_itest_xmit(test, t, q, i));
+					  vnetmq_test_xmit(test, t->dev, q, i));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 40));
 	KUNIT_EXPECT_EQ(test, t->rx[0], 20);	/* from tx 0 and 2 */
 	KUNIT_EXPECT_EQ(test, t->rx[1], 20);	/* from tx 1 and 3 */
@@ -208,19 +189,19 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	vnetmq_itest_no_bql(t->dev, 2);
 	WRITE_ONCE(rq->paused, true);
 
-	while (sent0 < 2 * size && vnetmq_itest_xmit(test, t, 0, sent0))
+	while (sent0 < 2 * size && vnetmq_test_xmit(test, t->dev, 0, sent0))
 		sent0++;
 	/* Stopped once fewer than 2 slots (2 feeders) were left. */
 	KUNIT_EXPECT_EQ(test, sent0, size - 1);
 	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq0));
-	while (sent2 < 2 * size && vnetmq_itest_xmit(test, t, 2, sent2))
+	while (sent2 < 2 * size && vnetmq_test_xmit(test, t->dev, 2, sent2))
 		sent2++;
 	KUNIT_EXPECT_EQ(test, sent2, 1);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&rq->ring.skbs), size);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[0].stops), 1);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[2].stops), 1);
 	/* The other RX queue is unaffected. */
-	KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 1, 0));
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
 
 	WRITE_ONCE(rq->paused, false);
 	local_bh_disable();
@@ -232,7 +213,7 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq2));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[0].timeouts), 1);
 	KUNIT_EXPECT_GE(test, u64_stats_read(&priv->txq_stats[0].wakes), 1);
-	KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 0, 100));
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 100));
 
 	vnetmq_itest_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
@@ -251,7 +232,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	vnetmq_itest_no_bql(t->dev, 3);
 	WRITE_ONCE(priv->rxq[1].paused, true);
 	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 3, i));
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 3, i));
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[1].ring.skbs), 5);
 
 	rtnl_lock();
@@ -266,7 +247,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 
 	/* TX queue 1 now loops back to the only RX queue. */
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 1, i));
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, i));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 8));
 	KUNIT_EXPECT_EQ(test, t->rx[0], 3);
 
@@ -306,7 +287,7 @@ static void vnetmq_itest_close_drops(struct kunit *test)
 	vnetmq_itest_no_bql(t->dev, 0);
 	WRITE_ONCE(priv->rxq[0].paused, true);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, vnetmq_itest_xmit(test, t, 0, i));
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
 	rtnl_lock();
 	dev_close(t->dev);
 	rtnl_unlock();
@@ -369,7 +350,7 @@ static void vnetmq_itest_unregister_removes_devices(struct kunit *test)
 		t->dev = dev[0];
 		for (i = 0; i < 3; i++)
 			KUNIT_EXPECT_TRUE(test,
-					  vnetmq_itest_xmit(test, t, 0, i));
+					  vnetmq_test_xmit(test, t->dev, 0, i));
 		t->dev = own;
 	}
 

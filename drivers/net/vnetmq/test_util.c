@@ -73,6 +73,35 @@ u32 vnetmq_test_seq(const struct sk_buff *skb)
 	return get_unaligned_be32(skb_mac_header(skb) + ETH_HLEN);
 }
 
+/**
+ * vnetmq_test_xmit() - transmit a frame as the core does
+ * @test: the test
+ * @dev: a registered, running device
+ * @txq: the TX queue
+ * @seq: the frame's sequence number
+ *
+ * The queue's xmit lock held and BH off, and never on a stopped queue.
+ *
+ * Return: true if the device took the frame.
+ */
+bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
+		      u32 seq)
+{
+	struct sk_buff *skb = vnetmq_test_frame(test, dev, 60, txq, seq);
+	struct netdev_queue *q = netdev_get_tx_queue(dev, txq);
+	netdev_tx_t rc = NETDEV_TX_BUSY;
+
+	local_bh_disable();
+	__netif_tx_lock(q, smp_processor_id());
+	if (!netif_xmit_frozen_or_stopped(q))
+		rc = netdev_start_xmit(skb, dev, q, false);
+	__netif_tx_unlock(q);
+	local_bh_enable();
+	if (rc != NETDEV_TX_OK)
+		kfree_skb(skb);
+	return rc == NETDEV_TX_OK;
+}
+
 MODULE_DESCRIPTION("KUnit tests for the vnetmq driver");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
