@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """A kselftest directory as NIPA's check_selftest wants it: every file is
-listed in the Makefile (TEST_PROGS, TEST_FILES, ...), every generated
-one in .gitignore, and the Makefile's lists and the config are sorted.
+listed in the Makefile (TEST_PROGS, TEST_FILES, ...; a program's C source
+by the program's name in a TEST_GEN_* list, which lib.mk builds from it),
+every generated one in .gitignore, and the Makefile's lists and the config
+are sorted.
 
 usage: selftest_dir.py DIR   prints DIR/file: message; exits 1 on any."""
 
@@ -35,6 +37,8 @@ def check(d: str) -> list:
         return [f'{mk}: missing']
     lists = makefile_lists(mk)
     listed = {w for words in lists.values() for w in words}
+    generated = [w for v in LISTS if 'GEN' in v for w in lists.get(v, [])]
+    listed |= {f'{w}.c' for w in generated}
     for var, words in lists.items():
         if words != sorted(words):
             found.append(f'{mk}: {var} is not sorted: {" ".join(words)}')
@@ -43,7 +47,6 @@ def check(d: str) -> list:
                 name == '__pycache__' or name in listed):
             continue
         found.append(f'{os.path.join(d, name)}: not listed in the Makefile')
-    generated = [w for v in LISTS if 'GEN' in v for w in lists.get(v, [])]
     ignore_path = os.path.join(d, '.gitignore')
     ignored = set()
     if os.path.isfile(ignore_path):
