@@ -139,6 +139,23 @@ pktgen_attach() {
 	echo "add_device $1" > "$pg/kpktgend_0"
 }
 
+# qfile_node DIR: export VNETMQ_NODE, the queue file node: /dev/vnetmq if
+# it is vnetmq's, else one made in DIR from sysfs (under UML, /dev is the
+# host's, read-only).
+qfile_node() {
+	local nr
+	nr=$(cat /sys/class/misc/vnetmq/dev) || return 1
+	if [ -c /dev/vnetmq ] && [ "$(stat -c %Hr:%Lr /dev/vnetmq)" = "$nr" ]
+	then
+		VNETMQ_NODE=/dev/vnetmq
+	else
+		VNETMQ_NODE=$1/vnetmq
+		mknod -m 0666 "$VNETMQ_NODE" c "${nr%:*}" "${nr#*:}" || return 1
+	fi
+	export VNETMQ_NODE
+	echo "# queue files through $VNETMQ_NODE ($nr)"
+}
+
 # ynl ARGS...: the kernel tree's YNL CLI on the netdev family, if present.
 ynl_netdev() {
 	local ksrc=${VNETMQ_KSRC:-}
