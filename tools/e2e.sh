@@ -3,7 +3,8 @@
 #
 # Run each vnetmq selftest in its own boot of the rig kernel (host
 # filesystem as root, two CPUs), turn its KTAP into results and scan the
-# console log for kernel reports.
+# console log for kernel reports.  The selftests' C program is built on
+# the host first and handed to them as VNETMQ_QFILE.
 #
 # usage: e2e.sh [TEST...]      default: every test the selftest Makefile lists
 
@@ -44,6 +45,11 @@ main() {
 	local -a tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
 	reset_results e2e
+	if ! build_qfile; then
+		result e2e 1 "e2e: vnetmq_qfile did not build; see $LOGS/vnetmq_qfile-build.log"
+		rc=1
+	fi
+	export VNETMQ_QFILE
 	for t in "${tests[@]}"; do
 		[ -x "$selftests/$t" ] || die "no selftest $t in $selftests"
 		run_one "$t" || rc=1

@@ -116,6 +116,17 @@ insert_after() {
 	install_if_changed "$dst/$rel" "$out"
 }
 
+# Insert line $3 into file $1 before the first line that matches ERE $2.
+insert_before() {
+	local rel=$1 anchor=$2 line=$3 out
+	out=$(awk -v a="$anchor" -v l="$line" '
+		!done && $0 ~ a { print l; done = 1 }
+		{ print }
+		END { if (!done) exit 1 }' "$src/$rel") ||
+		die "$src/$rel has no line matching '$anchor' to put '$line' before"
+	install_if_changed "$dst/$rel" "$out"
+}
+
 link() {
 	mkdir -p "$(dirname "$dst/$2")"
 	ln -sfn "$repo/$1" "$dst/$2"
@@ -130,9 +141,14 @@ main() {
 	insert_after Documentation/networking/index.rst '^   udplite$' '   vnetmq'
 	insert_after tools/testing/selftests/Makefile \
 		'^TARGETS \+= drivers/net/virtio_net$' 'TARGETS += drivers/net/vnetmq'
+	# vnetmq's ioctl code, in the table's order.
+	insert_before Documentation/userspace-api/ioctl/ioctl-number.rst \
+		'^0xC0 ' "$(printf '%-6s%-7s%-58s%s' 0xBB 00-0F \
+		uapi/linux/vnetmq.h 'vnetmq queue files')"
 	link drivers/net/vnetmq drivers/net/vnetmq
 	link Documentation/networking/vnetmq.rst \
 		Documentation/networking/vnetmq.rst
+	link include/uapi/linux/vnetmq.h include/uapi/linux/vnetmq.h
 	link tools/testing/selftests/drivers/net/vnetmq \
 		tools/testing/selftests/drivers/net/vnetmq
 	link .kunitconfig .kunitconfig

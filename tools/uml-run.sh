@@ -5,7 +5,9 @@
 # it.  The console goes to $LOGS/NAME.console.log, and to the terminal
 # unless VNETMQ_UML_QUIET=1; the job's own output is in
 # $BUILD/uml/NAME/job.out.  Exits with the job's
-# exit status, or 125 if the kernel did not come back cleanly.
+# exit status, or 125 if the kernel did not come back cleanly.  The job's
+# environment has VNETMQ_KSRC (the kernel tree) and, when set here,
+# VNETMQ_QFILE (the selftests' C program, built on the host).
 #
 # usage: uml-run.sh NAME JOB [ARG...]
 
@@ -23,6 +25,10 @@ linux=$KBUILD/linux
 [ -x "$job" ] || die "job $job is not an executable file"
 
 out=$BUILD/uml/$name
+# NAME=VALUE words on the kernel command line become init's environment.
+env_words=("VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*"
+	"VNETMQ_KSRC=$TREE")
+[ -z "${VNETMQ_QFILE:-}" ] || env_words+=("VNETMQ_QFILE=$VNETMQ_QFILE")
 tmp=$BUILD/uml/tmp
 mkdir -p "$out" "$tmp" "$LOGS"
 rm -f "$out/job.out"
@@ -34,9 +40,7 @@ TMPDIR=$tmp timeout "${VNETMQ_UML_TIMEOUT:-900}" "$linux" \
 	mem=1G seccomp=on ncpus=2 \
 	rootfstype=hostfs rootflags=/ ro \
 	init="$VNETMQ_REPO/tools/uml-init.sh" \
-	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 \
-	"VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*" \
-	"VNETMQ_KSRC=$TREE" \
+	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 "${env_words[@]}" \
 	</dev/null 2>&1 | if [ "${VNETMQ_UML_QUIET:-0}" = 1 ]; then
 		cat > "$log"
 	else

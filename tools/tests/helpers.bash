@@ -47,7 +47,7 @@ EOS
 fake_kernel_source() {
 	local k=$1
 	mkdir -p "$k/drivers/net" "$k/Documentation/networking" \
-		"$k/tools/testing/selftests"
+		"$k/Documentation/userspace-api/ioctl" "$k/tools/testing/selftests"
 	echo "# kernel" > "$k/Makefile"
 	printf 'config VETH\n\ttristate "veth"\n\nendif # NET_CORE\n' \
 		> "$k/drivers/net/Kconfig"
@@ -58,6 +58,8 @@ EOF
 		> "$k/MAINTAINERS"
 	printf '   udplite\n   vrf\n' > "$k/Documentation/networking/index.rst"
 	echo 'TARGETS += drivers/net/virtio_net' > "$k/tools/testing/selftests/Makefile"
+	printf '0xBA  00-0F  uapi/linux/liveupdate.h\n0xC0  00-0F  linux/usb/iowarrior.h\n' \
+		> "$k/Documentation/userspace-api/ioctl/ioctl-number.rst"
 }
 
 # Source the rig's apt library in a subshell and run one function of it.
