@@ -612,7 +612,7 @@ static void vnetmq_bt_device_lifetime(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vnetmq_bt_napis_enabled(dev));
 
 	/* Nobody reads: TX queue 1 fills the file and stops. */
-	while (n < 2 * VNETMQ_MAX_RING_SIZE && vnetmq_test_xmit(test, dev, 1, n))
+	while (n < VNETMQ_MAX_RING_SIZE && vnetmq_test_xmit(test, dev, 1, n))
 		n++;
 	KUNIT_EXPECT_EQ(test, priv->ring_size, n);
 	KUNIT_EXPECT_EQ(test, n, skb_queue_len(&qf->frames));

@@ -143,7 +143,7 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 	return err;
 }
 
-/* Copy a frame out: vnet header, then the frame with its VLAN tag inline. */
+/* Copy a frame out: vnet header, then the frame, its VLAN tag in place. */
 static ssize_t vnetmq_qfile_put(struct vnetmq_qfile *qf, struct sk_buff *skb,
 				struct iov_iter *to)
 {
