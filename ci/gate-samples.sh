@@ -14,8 +14,8 @@ set -euo pipefail
 # shellcheck source=ci/checks.sh
 . "$(dirname "$0")/checks.sh"
 
-SAMPLES=(unsigned style inline bisect sparse cocci xmastree selftest_dir
-	 i386 clang)
+SAMPLES=(unsigned style spdx inline bisect sparse cocci xmastree
+	 selftest_dir i386 clang)
 samples=$VNETMQ_REPO/ci/samples
 work=$BUILD/samples
 out=$LOGS/samples
@@ -62,6 +62,15 @@ sample_style() {
 		check_checkpatch "$TREE" "$samples/style.patch"
 	expect pass "style error, greps (signed, no inline)" \
 		check_greps "$samples/style.patch"
+}
+
+# checkpatch asks spdxcheck.py about SPDX tags only in a git tree: the
+# series' work tree.
+sample_spdx() {
+	series_base > /dev/null
+	expect fail "unknown SPDX license identifier, checkpatch" \
+		'SPDX_LICENSE_TAG' check_checkpatch "$BUILD/series/tree" \
+		"$samples/spdx.patch"
 }
 
 sample_inline() {

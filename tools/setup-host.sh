@@ -11,11 +11,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # coccinelle's scripts with OCaml parts need the compiler (ocaml-nox),
-# which is only a Recommends of the coccinelle package.
+# which is only a Recommends of the coccinelle package.  checkpatch's
+# spdxcheck.py needs python3-ply and python3-git: without GitPython it
+# dies, unseen, and checkpatch takes every SPDX tag as valid.
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  rsync xz-utils python3 iproute2 ethtool kmod
-	  coccinelle ocaml-nox codespell shellcheck bats python3-ply pylint
-	  git git-absorb gcc-i686-linux-gnu clang-19 lld-19 llvm-19)
+	  coccinelle ocaml-nox codespell shellcheck bats python3-ply
+	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
+	  lld-19 llvm-19)
 
 missing_packages() {
 	local p
