@@ -22,7 +22,7 @@ fake_kernel() {
 fake_repo() {
 	local r=$1 sel=tools/testing/selftests/drivers/net/vnetmq
 	mkdir -p "$r/tools" "$r/drivers/net/vnetmq" "$r/$sel" \
-		"$r/Documentation/networking"
+		"$r/Documentation/networking" "$r/include/uapi/linux"
 	cp "$REPO"/tools/*.sh "$REPO"/tools/*.py "$r/tools/"
 	printf 'config VNETMQ\n\ttristate "vnetmq"\n' > "$r/Kconfig"
 	printf 'VNETMQ DRIVER\nM:\tA <a@a.invalid>\nS:\tMaintained\n' > "$r/MAINTAINERS"
@@ -31,18 +31,21 @@ obj-$(CONFIG_VNETMQ) += a.o
 EOF
 	printf 'int a(void)\n{\n\treturn 1;\n}\n' > "$r/drivers/net/vnetmq/a.c"
 	echo 'vnetmq' > "$r/Documentation/networking/vnetmq.rst"
+	echo '/* vnetmq */' > "$r/include/uapi/linux/vnetmq.h"
 	echo 'TEST_PROGS := t.sh' > "$r/$sel/Makefile"
 	printf 'subject: a test series\nIts blurb.\n' > "$r/cover"
 }
 
-# One patch holding everything, cut from what prepare-tree.sh makes.
+# One patch holding everything the series owns (tools/lib.sh's
+# SERIES_PATHS), cut from what prepare-tree.sh makes.
 first_patch() {
 	local r=$1 k=$2 c=$BATS_TEST_TMPDIR/cut
+	local -a paths
 	"$r/tools/prepare-tree.sh" "$k" "$BATS_TEST_TMPDIR/expect" "$r"
 	git clone -q "$k" "$c"
-	(cd "$BATS_TEST_TMPDIR/expect" && cp -rL --parents drivers/net/Kconfig \
-		drivers/net/Makefile drivers/net/vnetmq MAINTAINERS \
-		Documentation/networking tools/testing/selftests "$c/")
+	mapfile -t paths < <(bash -c '. "$1/tools/lib.sh" &&
+		printf "%s\n" "${SERIES_PATHS[@]}"' _ "$r")
+	(cd "$BATS_TEST_TMPDIR/expect" && cp -rL --parents "${paths[@]}" "$c/")
 	git -C "$c" add -A
 	git -C "$c" -c user.name=v -c user.email=v@v.invalid commit -q -m "net: vnetmq: add it"
 	mkdir -p "$r/series/1-test"
