@@ -538,9 +538,14 @@ static void vnetmq_dev_uninit(struct net_device *dev)
 	ida_free(&vnetmq_ida, priv->id);
 }
 
+/* The GSO types a struct virtio_net_hdr can describe. */
+#define VNETMQ_VNET_HDR_GSO	(NETIF_F_TSO | NETIF_F_TSO_ECN | NETIF_F_TSO6 | \
+				 NETIF_F_GSO_UDP_L4)
+
 /*
- * A queue file without vnet headers cannot carry GSO or checksum state:
- * have the core segment and checksum the frames sent on its TX queue.
+ * A queue file without vnet headers cannot carry GSO or checksum state,
+ * and one with them only the GSO types a virtio_net_hdr describes: have
+ * the core segment (and checksum) the other frames sent on its TX queue.
  * Called under RCU (BH), after the TX queue was picked.
  */
 static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
@@ -552,9 +557,11 @@ static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 
 	qf = vnetmq_backend_lookup(&priv->backends, skb_get_queue_mapping(skb),
 				   vnetmq_pairs(dev));
-	if (qf && !(READ_ONCE(qf->flags) & VNETMQ_F_VNET_HDR))
-		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
-	return features;
+	if (!qf)
+		return features;
+	if (!(READ_ONCE(qf->flags) & VNETMQ_F_VNET_HDR))
+		return features & ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	return features & ~(NETIF_F_GSO_MASK & ~VNETMQ_VNET_HDR_GSO);
 }
 
 static const struct net_device_ops vnetmq_netdev_ops = {

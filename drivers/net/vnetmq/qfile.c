@@ -154,6 +154,9 @@ static ssize_t vnetmq_qfile_put(struct vnetmq_qfile *qf, struct sk_buff *skb,
 	int offset = 0;
 
 	if (hdr_len) {
+		/* A GSO type no virtio_net_hdr describes: one validated
+		 * before the file attached got past ndo_features_check.
+		 */
 		if (virtio_net_hdr_from_skb(skb, &hdr, true, false, vlan_hlen))
 			return -EINVAL;
 		if (copy_to_iter(&hdr, hdr_len, to) != hdr_len)
@@ -208,7 +211,8 @@ static ssize_t vnetmq_qfile_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	if (dev)
 		dev_core_stats_tx_dropped_inc(dev);
 	rcu_read_unlock();
-	kfree_skb_reason(skb, SKB_DROP_REASON_SKB_UCOPY_FAULT);
+	kfree_skb_reason(skb, ret == -EFAULT ? SKB_DROP_REASON_SKB_UCOPY_FAULT :
+					       SKB_DROP_REASON_SKB_BAD_GSO);
 	return ret;
 }
 
