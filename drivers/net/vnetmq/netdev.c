@@ -539,8 +539,8 @@ static void vnetmq_dev_uninit(struct net_device *dev)
 }
 
 /* The GSO types a struct virtio_net_hdr can describe. */
-#define VNETMQ_VNET_HDR_GSO	(NETIF_F_TSO | NETIF_F_TSO_ECN | NETIF_F_TSO6 | \
-				 NETIF_F_GSO_UDP_L4)
+#define VNETMQ_VNET_HDR_GSO	(NETIF_F_TSO | NETIF_F_TSO_ECN | \
+				 NETIF_F_TSO6 | NETIF_F_GSO_UDP_L4)
 
 /*
  * A queue file without vnet headers cannot carry GSO or checksum state,
