@@ -29,6 +29,14 @@ show() {
 	sed -e 's/^# //' -e 's/^/# /' "$1"
 }
 
+# run_shown CMD...: run CMD, show what it printed; its success.
+run_shown() {
+	local rc=0
+	"$@" > "$WORK/run.out" 2>&1 || rc=1
+	show "$WORK/run.out"
+	return "$rc"
+}
+
 # The program is copied into WORK (mode 0755, as is WORK), so that the
 # unprivileged user of test_perm_user can run it wherever it was built.
 setup() {
@@ -184,8 +192,7 @@ test_rx_full() {
 	ring=$(ring_size)
 	ethtool -G "$DEV" rx 16 || return 1
 	echo 1 > "$knob"
-	"$QF" rxfull "$DEV" > "$WORK/rxfull.out" 2>&1 || rc=1
-	show "$WORK/rxfull.out"
+	run_shown "$QF" rxfull "$DEV" || rc=1
 	echo 0 > "$knob"
 	ip link set dev "$DEV" down
 	dev_up "$DEV" && ethtool -G "$DEV" rx "$ring" || rc=1
@@ -280,10 +287,7 @@ test_channels_attached() {
 
 # lifetime ORDER: one of vnetmq_qfile's lifetime orders, shown.
 lifetime() {
-	local rc=0
-	"$QF" lifetimes "$@" > "$WORK/lifetime.out" 2>&1 || rc=1
-	show "$WORK/lifetime.out"
-	return "$rc"
+	run_shown "$QF" lifetimes "$@"
 }
 
 # Close first: the queue pair is free again and TX queue 0 loops back.
@@ -344,40 +348,26 @@ test_netns_first() {
 }
 
 test_badinput() {
-	local rc=0
-	"$QF" badinput "$DEV" > "$WORK/bad.out" 2>&1 || rc=1
-	show "$WORK/bad.out"
-	return "$rc"
+	run_shown "$QF" badinput "$DEV"
 }
 
 test_vnethdr() {
-	local rc=0
-	"$QF" vnethdr "$DEV" > "$WORK/vnethdr.out" 2>&1 || rc=1
-	show "$WORK/vnethdr.out"
-	return "$rc"
-}
-
-# perm_run CMD...: vnetmq_qfile perm ... as CMD runs it, shown.
-perm_run() {
-	local rc=0
-	"$@" > "$WORK/perm.out" 2>&1 || rc=1
-	show "$WORK/perm.out"
-	return "$rc"
+	run_shown "$QF" vnethdr "$DEV"
 }
 
 test_perm_user() {
-	perm_run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	run_shown setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$QF" perm "$DEV"
 }
 
 test_perm_userns() {
-	perm_run unshare -U -r "$QF" perm "$DEV"
+	run_shown unshare -U -r "$QF" perm "$DEV"
 }
 
 # Root of a user namespace owns the netns it makes, and a vnetmq device
 # made there: ATTACH needs CAP_NET_ADMIN over that netns, not the host.
 test_perm_own_netns() {
-	perm_run unshare -U -r -n bash -c "ip link add $DEV type vnetmq &&
+	run_shown unshare -U -r -n bash -c "ip link add $DEV type vnetmq &&
 		ip link set dev $DEV up && '$QF' perm $DEV allowed"
 }
 
