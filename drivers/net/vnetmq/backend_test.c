@@ -371,14 +371,12 @@ static void vnetmq_bt_poll_written_frames(struct kunit *test)
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->rq.dev = dev;
-	vnetmq_ring_init(&f->rq.ring, 16);
-	u64_stats_init(&f->rq.stats.syncp);
+	vnetmq_rxq_init(&f->rq, dev, 0, 16);
 	for (i = 0; i < ARRAY_SIZE(skb); i++)
 		skb[i] = vnetmq_test_frame(test, dev, 60, vnetmq_bt_txqs[i], i);
 	local_bh_disable();
 	for (i = 0; i < ARRAY_SIZE(skb); i++)
-		vnetmq_ring_produce(&f->rq.ring, skb[i]);
+		vnetmq_ring_produce(&f->rq.ring[0], skb[i]);
 	KUNIT_EXPECT_EQ(test, 6, vnetmq_rx_poll(&f->rq, 64,
 						&vnetmq_bt_napi_ops));
 	local_bh_enable();
@@ -583,7 +581,7 @@ static bool vnetmq_bt_napis_enabled(struct net_device *dev)
 
 	for (i = 0; i < dev->real_num_rx_queues; i++)
 		if (test_bit(NAPI_STATE_DISABLE, &priv->rxq[i].napi.state) ||
-		    !priv->rxq[i].ring.open)
+		    !priv->rxq[i].ring[0].open)
 			return false;
 	return true;
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* vnetmq ethtool operations: channels (-L), rings (-G), stats (-S). */
+/*
+ * vnetmq ethtool operations: channels (-L), rings (-G), stats (-S) and
+ * the message level (-s msglvl).  Offloads (-k/-K) are the core's.
+ */
 
 #include <linux/ethtool.h>
 
@@ -19,19 +22,39 @@ static void vnetmq_get_drvinfo(struct net_device *dev,
 static void vnetmq_get_channels(struct net_device *dev,
 				struct ethtool_channels *ch)
 {
-	ch->max_rx = dev->num_rx_queues;
-	ch->max_tx = dev->num_tx_queues;
-	ch->rx_count = dev->real_num_rx_queues;
-	ch->tx_count = dev->real_num_tx_queues;
+	vnetmq_channels_from_queues(ch, dev->num_tx_queues, dev->num_rx_queues,
+				    dev->real_num_tx_queues,
+				    dev->real_num_rx_queues);
 }
 
-/* The core has checked the counts against get_channels' maxima. */
+/* The core has checked each count against get_channels' maxima. */
 static int vnetmq_set_channels(struct net_device *dev,
 			       struct ethtool_channels *ch)
 {
-	if (!ch->rx_count || !ch->tx_count || ch->combined_count)
+	unsigned int tx, rx;
+
+	if (vnetmq_channels_to_queues(ch, dev->num_tx_queues,
+				      dev->num_rx_queues, &tx, &rx)) {
+		/* set_channels has no extack: the log says why. */
+		netdev_info(dev, "channels ask for %u TX and %u RX queues (combined + tx, combined + rx); the device has up to %u and %u\n",
+			    tx, rx, dev->num_tx_queues, dev->num_rx_queues);
 		return -EINVAL;
-	return vnetmq_set_queues(dev, ch->tx_count, ch->rx_count);
+	}
+	return vnetmq_set_queues(dev, tx, rx);
+}
+
+static u32 vnetmq_get_msglevel(struct net_device *dev)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return priv->msg_enable;
+}
+
+static void vnetmq_set_msglevel(struct net_device *dev, u32 value)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	priv->msg_enable = value;
 }
 
 static void vnetmq_get_ringparam(struct net_device *dev,
@@ -55,6 +78,8 @@ static int vnetmq_set_ringparam(struct net_device *dev,
 
 const struct ethtool_ops vnetmq_ethtool_ops = {
 	.get_drvinfo		= vnetmq_get_drvinfo,
+	.get_msglevel		= vnetmq_get_msglevel,
+	.set_msglevel		= vnetmq_set_msglevel,
 	.get_link		= ethtool_op_get_link,
 	.get_ts_info		= ethtool_op_get_ts_info,
 	.get_channels		= vnetmq_get_channels,

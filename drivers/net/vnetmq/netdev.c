@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <net/netdev_queues.h>
+#include <net/pkt_sched.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/vnetmq.h>
 
@@ -31,13 +32,16 @@ static struct vnetmq_rxq *vnetmq_rxq_of_txq(struct net_device *dev, u16 txq)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 
-	return &priv->rxq[vnetmq_rxq_for_txq(txq, dev->real_num_rx_queues)];
+	return &priv->rxq[priv->txq_map[txq].rxq];
 }
 
-static unsigned int vnetmq_feeders(struct net_device *dev, u16 rxq)
+/* The ring TX queue @txq feeds: that of its class on its RX queue. */
+static struct vnetmq_ring *vnetmq_ring_of_txq(struct net_device *dev,
+					      u16 txq)
 {
-	return vnetmq_txqs_per_rxq(rxq, dev->real_num_tx_queues,
-				   dev->real_num_rx_queues);
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return &vnetmq_rxq_of_txq(dev, txq)->ring[priv->txq_map[txq].tc];
 }
 
 /* Queue pairs: TX queue q with RX queue q, for q below both counts. */
@@ -93,10 +97,12 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	u16 qi = skb_get_queue_mapping(skb);
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
+	struct vnetmq_txq_map *map = &priv->txq_map[qi];
 	enum skb_drop_reason reason;
-	unsigned int feeders, start;
+	struct vnetmq_ring *ring;
 	struct vnetmq_qfile *qf;
 	struct vnetmq_rxq *rq;
+	unsigned int start;
 	unsigned int len;
 	bool stopped;
 
@@ -111,17 +117,17 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	if (qf)
 		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
 	len = skb->len;
-	rq = vnetmq_rxq_of_txq(dev, qi);
-	feeders = vnetmq_feeders(dev, rq->index);
+	rq = &priv->rxq[map->rxq];
+	ring = &rq->ring[map->tc];
 
 	/* Account before the frame is visible: the RX queue's NAPI may
 	 * complete it on another CPU as soon as it is on the ring.
 	 */
 	netdev_tx_sent_queue(txq, len);
-	vnetmq_ring_produce(&rq->ring, skb);
-	start = vnetmq_ring_start_thrs(READ_ONCE(rq->ring.size), feeders);
-	stopped = !netif_txq_maybe_stop(txq, vnetmq_ring_free(&rq->ring),
-					feeders, start);
+	vnetmq_ring_produce(ring, skb);
+	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
+	stopped = !netif_txq_maybe_stop(txq, vnetmq_ring_free(ring),
+					map->feeders, start);
 	vnetmq_txq_count(st, len, true, stopped);
 	napi_schedule(&rq->napi);
 	return NETDEV_TX_OK;
@@ -151,14 +157,15 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
 {
-	unsigned int feeders = vnetmq_feeders(rq->dev, rq->index);
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	struct vnetmq_txq_map *map = &priv->txq_map[txq];
+	struct vnetmq_ring *ring = &rq->ring[map->tc];
 	unsigned int start;
 
-	start = vnetmq_ring_start_thrs(READ_ONCE(rq->ring.size), feeders);
+	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
 	if (!netif_txq_completed_wake(netdev_get_tx_queue(rq->dev, txq),
-				      pkts, bytes,
-				      vnetmq_ring_free(&rq->ring), start))
+				      pkts, bytes, vnetmq_ring_free(ring),
+				      start))
 		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
 }
 
@@ -203,6 +210,20 @@ static int vnetmq_poll(struct napi_struct *napi, int budget)
 }
 
 /*
+ * Let written frames onto the rings an RX queue uses, or keep them off
+ * all of them.  An unused ring stays closed: a writer that read the TX
+ * queues' mapping while it changed may still pick one, and must fail
+ * and retry rather than leave its frame where no poll looks.
+ */
+static void vnetmq_rxq_set_open(struct vnetmq_rxq *rq, bool open)
+{
+	unsigned int tc;
+
+	for (tc = 0; tc < (open ? rq->nr_rings : VNETMQ_MAX_TC); tc++)
+		vnetmq_ring_set_open(&rq->ring[tc], open);
+}
+
+/*
  * Bring up NAPI for the real RX queues and link every queue to the NAPI
  * that serves it (a TX queue to the NAPI that completes its frames).
  * Under RTNL, with the TX queues stopped.
@@ -218,7 +239,7 @@ static void vnetmq_start_datapath(struct net_device *dev)
 		netif_napi_add_config(dev, &rq->napi, vnetmq_poll, i);
 		napi_enable(&rq->napi);
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
-		vnetmq_ring_set_open(&rq->ring, true);
+		vnetmq_rxq_set_open(rq, true);
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX,
@@ -311,7 +332,7 @@ static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 	for (i = 0; i < dev->real_num_rx_queues; i++) {
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, NULL);
 		napi_disable(&priv->rxq[i].napi);
-		vnetmq_ring_set_open(&priv->rxq[i].ring, false);
+		vnetmq_rxq_set_open(&priv->rxq[i], false);
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, NULL);
@@ -365,15 +386,44 @@ static void vnetmq_resume(struct net_device *dev, bool running)
 	}
 }
 
+/* Share each RX queue's ring space @size out among its rings. */
 static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	unsigned int i, tc, share;
+
+	priv->ring_size = size;
+	share = vnetmq_tc_ring_share(size, vnetmq_tc_nr_rings(&priv->tc));
+	/* Idle queues too: they may become real with ethtool -L. */
+	for (i = 0; i < dev->num_rx_queues; i++)
+		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+			WRITE_ONCE(priv->rxq[i].ring[tc].size, share);
+}
+
+static unsigned int vnetmq_min_ring_size(struct net_device *dev)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return vnetmq_tc_ring_min_size(priv->txq_map, dev->real_num_tx_queues,
+				       vnetmq_tc_nr_rings(&priv->tc));
+}
+
+/*
+ * The queue counts or the classes changed, with no frame in flight:
+ * map the TX queues again, and grow the rings if the new topology needs
+ * more room.
+ */
+static void vnetmq_apply_topology(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	unsigned int i;
 
-	priv->ring_size = size;
-	/* Idle queues too: they may become real with ethtool -L. */
+	vnetmq_txq_map_build(priv->txq_map, &priv->tc,
+			     dev->real_num_tx_queues, dev->real_num_rx_queues);
 	for (i = 0; i < dev->num_rx_queues; i++)
-		WRITE_ONCE(priv->rxq[i].ring.size, size);
+		priv->rxq[i].nr_rings = vnetmq_tc_nr_rings(&priv->tc);
+	vnetmq_apply_ring_size(dev, max(priv->ring_size,
+					vnetmq_min_ring_size(dev)));
 }
 
 /**
@@ -385,15 +435,16 @@ static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
  * Safe while frames flow: the datapath is quiesced, every frame on a ring
  * is delivered and counted, NAPI of removed RX queues is deleted, and the
  * datapath restarts with the new mapping.  Rings grow if the new topology
- * needs more room per RX queue (vnetmq_ring_min_size()).
+ * needs more room per RX queue (vnetmq_tc_ring_min_size()).
  *
  * A queue pair served by a queue file cannot be removed: the file must
- * detach first.
+ * detach first.  Nor can a TX queue of a traffic class: the core would
+ * drop the classes.  TX queues added beyond the classes join class 0.
  *
  * Context: RTNL.
  * Return: 0, -EBUSY if the new counts would remove a queue pair that a
- * file serves, or the error of netif_set_real_num_queues(); the old
- * counts then stay in force.
+ * file serves or a TX queue of a class, or the error of
+ * netif_set_real_num_queues(); the old counts then stay in force.
  */
 int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 {
@@ -402,17 +453,22 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 	int err, q;
 
 	ASSERT_RTNL();
+	/* ethtool's set_channels has no extack: the log says why. */
 	q = vnetmq_backend_first_at(&priv->backends, min(tx, rx));
 	if (q >= 0) {
-		/* ethtool's set_channels has no extack to say it in. */
 		netdev_info(dev, "cannot remove queue pair %d: a queue file serves it\n",
 			    q);
 		return -EBUSY;
 	}
+	if (tx < vnetmq_tc_last_txq(&priv->tc)) {
+		netdev_info(dev, "cannot go below %u TX queues: traffic classes use them; delete the mqprio qdisc first\n",
+			    vnetmq_tc_last_txq(&priv->tc));
+		return -EBUSY;
+	}
 	running = vnetmq_pause(dev);
 	err = netif_set_real_num_queues(dev, tx, rx);
-	if (!err && priv->ring_size < vnetmq_ring_min_size(tx, rx))
-		vnetmq_apply_ring_size(dev, vnetmq_ring_min_size(tx, rx));
+	if (!err)
+		vnetmq_apply_topology(dev);
 	vnetmq_resume(dev, running);
 	return err;
 }
@@ -434,10 +490,17 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_queues);
 int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 			 struct netlink_ext_ack *extack)
 {
-	unsigned int min = vnetmq_ring_min_size(dev->real_num_tx_queues,
-						dev->real_num_rx_queues);
+	unsigned int min = vnetmq_min_ring_size(dev);
+	struct vnetmq_priv *priv = netdev_priv(dev);
 
 	ASSERT_RTNL();
+	if (size < min && priv->tc.num_tc) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "RX ring size %u is below %u: %u traffic classes share it, and up to %u TX queues share a class's ring",
+				       size, min, priv->tc.num_tc,
+				       min / priv->tc.num_tc / 2);
+		return -EINVAL;
+	}
 	if (size < min) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "RX ring size %u is below %u: %u TX queues share an RX queue",
@@ -449,25 +512,81 @@ int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_ring_size);
 
+/*
+ * mqprio in hardware mode: tc qdisc add dev X root mqprio ... hw 1.  The
+ * datapath pauses while the rings are shared out again; their frames
+ * are delivered first, so none is left on a ring no poll serves.
+ * Deleting the qdisc comes here with num_tc 0.
+ */
+static int vnetmq_setup_mqprio(struct net_device *dev,
+			       struct tc_mqprio_qopt_offload *mqprio)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct tc_mqprio_qopt *qopt = &mqprio->qopt;
+	bool running;
+	int err, i;
+
+	ASSERT_RTNL();
+	if (qopt->num_tc && priv->tc.num_tc) {
+		NL_SET_ERR_MSG_MOD(mqprio->extack,
+				   "traffic classes are set already: delete the mqprio qdisc first");
+		return -EBUSY;
+	}
+	err = vnetmq_tc_check(mqprio, dev->real_num_tx_queues,
+			      mqprio->extack);
+	if (err)
+		return err;
+
+	running = vnetmq_pause(dev);
+	vnetmq_tc_set(&priv->tc, mqprio);
+	vnetmq_apply_topology(dev);
+	if (qopt->num_tc) {
+		/* Cannot fail: vnetmq_tc_check() bounded num_tc. */
+		netdev_set_num_tc(dev, qopt->num_tc);
+		for (i = 0; i < qopt->num_tc; i++)
+			netdev_set_tc_queue(dev, i, qopt->count[i],
+					    qopt->offset[i]);
+		for (i = 0; i <= TC_BITMASK; i++)
+			netdev_set_prio_tc_map(dev, i, qopt->prio_tc_map[i]);
+		qopt->hw = TC_MQPRIO_HW_OFFLOAD_TCS;
+	} else {
+		netdev_reset_tc(dev);
+	}
+	vnetmq_resume(dev, running);
+	return 0;
+}
+
+static int vnetmq_setup_tc(struct net_device *dev, enum tc_setup_type type,
+			   void *type_data)
+{
+	switch (type) {
+	case TC_SETUP_QDISC_MQPRIO:
+		return vnetmq_setup_mqprio(dev, type_data);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /* Watchdog: a TX queue stayed stopped; its ring is not being drained. */
 static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
+	struct vnetmq_ring *ring = vnetmq_ring_of_txq(dev, qi);
 	struct vnetmq_rxq *rq = vnetmq_rxq_of_txq(dev, qi);
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	bool say;
 
-	/* The core has frozen the TX queues: no transmit writes @st now. */
-	vnetmq_txq_count_timeout(st);
+	/* The core has frozen the TX queues: no transmit writes them now. */
+	vnetmq_txq_count_timeout(&priv->txq_stats[qi]);
+	say = netif_msg_tx_err(priv) && net_ratelimit();
 	if (vnetmq_backend_lookup(&priv->backends, qi, vnetmq_pairs(dev))) {
-		if (net_ratelimit())
+		if (say)
 			netdev_warn(dev, "TX queue %u timed out: the reader of its queue file is not reading\n",
 				    qi);
 		return;
 	}
-	if (net_ratelimit())
-		netdev_warn(dev, "TX queue %u timed out with %u frames on RX queue %u; kicking its NAPI\n",
-			    qi, skb_queue_len_lockless(&rq->ring.skbs),
-			    rq->index);
+	if (say)
+		netdev_warn(dev, "TX queue %u timed out with %u frames on its ring of RX queue %u; kicking its NAPI\n",
+			    qi, skb_queue_len_lockless(&ring->skbs), rq->index);
 	napi_schedule(&rq->napi);
 }
 
@@ -481,15 +600,17 @@ static void vnetmq_dev_free(struct net_device *dev)
 
 	kvfree(priv->rxq);
 	kvfree(priv->txq_stats);
+	kvfree(priv->txq_map);
 	vnetmq_backends_free(&priv->backends);
 	priv->rxq = NULL;
 	priv->txq_stats = NULL;
+	priv->txq_map = NULL;
 }
 
 static int vnetmq_dev_init(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	unsigned int i, size;
+	unsigned int i;
 
 	priv->id = ida_alloc(&vnetmq_ida, GFP_KERNEL);
 	if (priv->id < 0)
@@ -498,7 +619,9 @@ static int vnetmq_dev_init(struct net_device *dev)
 			     GFP_KERNEL);
 	priv->txq_stats = kvcalloc(dev->num_tx_queues,
 				   sizeof(*priv->txq_stats), GFP_KERNEL);
-	if (!priv->rxq || !priv->txq_stats ||
+	priv->txq_map = kvcalloc(dev->num_tx_queues, sizeof(*priv->txq_map),
+				 GFP_KERNEL);
+	if (!priv->rxq || !priv->txq_stats || !priv->txq_map ||
 	    vnetmq_backends_init(&priv->backends,
 				 min(dev->num_tx_queues, dev->num_rx_queues))) {
 		vnetmq_dev_free(dev);
@@ -506,17 +629,12 @@ static int vnetmq_dev_init(struct net_device *dev)
 		return -ENOMEM;
 	}
 
-	size = vnetmq_ring_min_size(dev->num_tx_queues, dev->num_rx_queues);
-	size = max(size, VNETMQ_DEF_RING_SIZE);
-	priv->ring_size = size;
-	for (i = 0; i < dev->num_rx_queues; i++) {
-		struct vnetmq_rxq *rq = &priv->rxq[i];
-
-		rq->dev = dev;
-		rq->index = i;
-		vnetmq_ring_init(&rq->ring, size);
-		u64_stats_init(&rq->stats.syncp);
-	}
+	priv->msg_enable = NETIF_MSG_DRV | NETIF_MSG_TX_ERR;
+	for (i = 0; i < dev->num_rx_queues; i++)
+		vnetmq_rxq_init(&priv->rxq[i], dev, i, 0);
+	/* vnetmq_apply_topology() sizes the rings. */
+	priv->ring_size = VNETMQ_DEF_RING_SIZE;
+	vnetmq_apply_topology(dev);
 	for (i = 0; i < dev->num_tx_queues; i++) {
 		u64_stats_init(&priv->txq_stats[i].syncp);
 		u64_stats_init(&priv->txq_stats[i].wake_syncp);
@@ -575,6 +693,7 @@ static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= vnetmq_features_check,
+	.ndo_setup_tc		= vnetmq_setup_tc,
 };
 
 static void vnetmq_setup(struct net_device *dev)
@@ -690,6 +809,7 @@ void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf)
 int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_txq_map *map = &priv->txq_map[queue];
 	struct vnetmq_rxq *rq = &priv->rxq[queue];
 	enum skb_drop_reason reason;
 	int err;
@@ -698,8 +818,8 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 	if (!reason && !netif_running(dev))
 		reason = SKB_DROP_REASON_DEV_READY;
 	if (!reason) {
-		err = vnetmq_ring_inject(&rq->ring, skb,
-					 vnetmq_feeders(dev, queue));
+		/* The ring of the pair's class, minus its TX queues' room. */
+		err = vnetmq_ring_inject(&rq->ring[map->tc], skb, map->feeders);
 		if (!err) {
 			napi_schedule(&rq->napi);
 			return 0;
@@ -730,9 +850,10 @@ bool vnetmq_qfile_writable(struct vnetmq_qfile *qf)
 	dev = rcu_dereference(qf->dev);
 	if (dev) {
 		struct vnetmq_priv *priv = netdev_priv(dev);
+		struct vnetmq_txq_map *map = &priv->txq_map[qf->queue];
 
-		ok = vnetmq_ring_writable(&priv->rxq[qf->queue].ring,
-					  vnetmq_feeders(dev, qf->queue));
+		ok = vnetmq_ring_writable(&priv->rxq[qf->queue].ring[map->tc],
+					  map->feeders);
 	}
 	rcu_read_unlock();
 	return ok;

@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/rtnetlink.h>
+#include <net/pkt_sched.h>
 #include <net/rtnetlink.h>
 
 #include "test_util.h"
@@ -197,7 +198,7 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	while (sent2 < 2 * size && vnetmq_test_xmit(test, t->dev, 2, sent2))
 		sent2++;
 	KUNIT_EXPECT_EQ(test, sent2, 1);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&rq->ring.skbs), size);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&rq->ring[0].skbs), size);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[0].stops), 1);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[2].stops), 1);
 	/* The other RX queue is unaffected. */
@@ -233,7 +234,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	WRITE_ONCE(priv->rxq[1].paused, true);
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 3, i));
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[1].ring.skbs), 5);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[1].ring[0].skbs), 5);
 
 	rtnl_lock();
 	err = vnetmq_set_queues(t->dev, 2, 1);
@@ -243,7 +244,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->dev->real_num_rx_queues, 1);
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 5));
 	KUNIT_EXPECT_EQ(test, t->rx[1], 5);
-	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[1].ring));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[1].ring[0]));
 
 	/* TX queue 1 now loops back to the only RX queue. */
 	for (i = 0; i < 3; i++)
@@ -294,7 +295,7 @@ static void vnetmq_itest_close_drops(struct kunit *test)
 	vnetmq_itest_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 3);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 3);
-	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring[0]));
 }
 
 /*
@@ -361,12 +362,125 @@ static void vnetmq_itest_unregister_removes_devices(struct kunit *test)
 	rtnl_unlock();
 }
 
+/* mqprio hw 1 with @num_tc classes of 4 / @num_tc TX queues each. */
+static int vnetmq_itest_set_tc(struct net_device *dev, u8 num_tc,
+			       struct netlink_ext_ack *extack)
+{
+	struct tc_mqprio_qopt_offload m = {
+		.mode = TC_MQPRIO_MODE_DCB,
+		.shaper = TC_MQPRIO_SHAPER_DCB,
+		.extack = extack,
+	};
+	unsigned int c;
+	int err;
+
+	m.qopt.num_tc = num_tc;
+	for (c = 0; c < num_tc; c++) {
+		m.qopt.count[c] = VNETMQ_T_TXQ / num_tc;
+		m.qopt.offset[c] = c * VNETMQ_T_TXQ / num_tc;
+	}
+	rtnl_lock();
+	err = dev->netdev_ops->ndo_setup_tc(dev, TC_SETUP_QDISC_MQPRIO, &m);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * Seed 002's point: with RX queue 0 hung, class 0's TX queue 0 fills its
+ * ring and stops, but class 1's TX queue 2, which feeds the same RX
+ * queue, keeps sending into a ring of its own.  Without classes it was
+ * stopped after one frame (vnetmq_itest_flow_control_and_timeout).
+ */
+static void vnetmq_itest_classes_isolate(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct netdev_queue *txq0 = netdev_get_tx_queue(t->dev, 0);
+	struct netdev_queue *txq2 = netdev_get_tx_queue(t->dev, 2);
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct vnetmq_rxq *rq = &priv->rxq[0];
+	unsigned int sent0 = 0, i;
+
+	KUNIT_ASSERT_EQ(test, vnetmq_itest_set_tc(t->dev, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t->dev->num_tc, 2);
+	KUNIT_EXPECT_EQ(test, rq->nr_rings, 2);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, 32, NULL), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, rq->ring[1].size, 16);
+	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_no_bql(t->dev, 2);
+	WRITE_ONCE(rq->paused, true);
+
+	while (sent0 < 64 && vnetmq_test_xmit(test, t->dev, 0, sent0))
+		sent0++;
+	/* Class 0's ring on RX queue 0 has one feeder: it fills up. */
+	KUNIT_EXPECT_EQ(test, sent0, 16);
+	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq0));
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 2, i));
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq2));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[2].stops), 0);
+
+	WRITE_ONCE(rq->paused, false);
+	local_bh_disable();
+	napi_schedule(&rq->napi);
+	local_bh_enable();
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 24));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&rq->stats.tc_packets[0]), 16);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&rq->stats.tc_packets[1]), 8);
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq0));
+
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_set_tc(t->dev, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t->dev->num_tc, 0);
+	KUNIT_EXPECT_EQ(test, rq->nr_rings, 1);
+	KUNIT_EXPECT_EQ(test, rq->ring[0].size, 32);
+}
+
+/*
+ * With classes set: ethtool -L may not take a TX queue a class owns, may
+ * change the RX queues (the headroom follows), and a second mqprio is
+ * refused until the first is deleted.
+ */
+static void vnetmq_itest_classes_and_channels(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct netlink_ext_ack extack = {};
+	int err;
+
+	KUNIT_ASSERT_EQ(test, vnetmq_itest_set_tc(t->dev, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_set_tc(t->dev, 4, &extack), -EBUSY);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "delete the mqprio"));
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(t->dev, 3, 2), -EBUSY);
+	err = vnetmq_set_queues(t->dev, VNETMQ_T_TXQ, 1);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, t->dev->num_tc, 2);
+	/* TX queues 0 and 1 now share class 0's ring of RX queue 0. */
+	KUNIT_EXPECT_EQ(test, priv->txq_map[1].rxq, 0);
+	KUNIT_EXPECT_EQ(test, priv->txq_map[1].feeders, 2);
+	KUNIT_EXPECT_EQ(test, priv->txq_map[3].tc, 1);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 3, 0));
+	KUNIT_EXPECT_TRUE(test, vnetmq_itest_wait(t, 1));
+
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_set_tc(t->dev, 0, NULL), 0);
+	rtnl_lock();
+	err = vnetmq_set_queues(t->dev, 3, VNETMQ_T_RXQ);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, 0);
+}
+
 static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_mapping),
 	KUNIT_CASE(vnetmq_itest_flow_control_and_timeout),
 	KUNIT_CASE(vnetmq_itest_set_queues_delivers),
 	KUNIT_CASE(vnetmq_itest_ring_size_refused),
 	KUNIT_CASE(vnetmq_itest_close_drops),
+	KUNIT_CASE(vnetmq_itest_classes_isolate),
+	KUNIT_CASE(vnetmq_itest_classes_and_channels),
 	KUNIT_CASE(vnetmq_itest_unregister_removes_devices),
 	{}
 };

@@ -11,6 +11,30 @@
 
 #include "vnetmq.h"
 
+/**
+ * vnetmq_rxq_init() - set up an RX queue with empty rings
+ * @rq: the RX queue, zeroed
+ * @dev: its device
+ * @index: its index
+ * @size: the size of each of its rings
+ *
+ * One ring in use, as without traffic classes.  The device's queues
+ * are set up this way, and so are the test suites' bare RX queues.
+ */
+void vnetmq_rxq_init(struct vnetmq_rxq *rq, struct net_device *dev,
+		     u16 index, unsigned int size)
+{
+	unsigned int tc;
+
+	rq->dev = dev;
+	rq->index = index;
+	rq->nr_rings = 1;
+	for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+		vnetmq_ring_init(&rq->ring[tc], size);
+	u64_stats_init(&rq->stats.syncp);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_init);
+
 /*
  * Report completions of one TX queue's run of consecutive frames.  Frames
  * written to a queue file were never transmitted: nothing completes them.
@@ -24,20 +48,57 @@ static void vnetmq_tx_done(struct vnetmq_rxq *rq,
 				rq, txq, pkts, bytes);
 }
 
+/*
+ * Strict priority: the highest class's ring first, each lower one gets
+ * what budget is left.  Empty rings are skipped without their lock.
+ */
+static unsigned int vnetmq_rx_take(struct vnetmq_rxq *rq,
+				   struct sk_buff_head *batch,
+				   unsigned int budget, unsigned int *tc_work)
+{
+	unsigned int work = 0;
+	int tc;
+
+	for (tc = rq->nr_rings - 1; tc >= 0; tc--) {
+		tc_work[tc] = 0;
+		if (work == budget || vnetmq_ring_empty(&rq->ring[tc]))
+			continue;
+		tc_work[tc] = vnetmq_ring_consume(&rq->ring[tc], batch,
+						  budget - work);
+		work += tc_work[tc];
+	}
+	return work;
+}
+
+static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
+{
+	unsigned int tc;
+
+	for (tc = 0; tc < rq->nr_rings; tc++)
+		if (!vnetmq_ring_empty(&rq->ring[tc]))
+			return true;
+	return false;
+}
+
 /**
  * vnetmq_rx_poll() - one NAPI poll of an RX queue
  * @rq: the RX queue
  * @budget: the most frames to receive
  * @ops: how to reach NAPI (vnetmq_napi_ops outside of tests)
  *
- * Receives at most @budget frames from @rq's ring, in order, and reports
- * each TX queue's share of them as completed (BQL, and a wake if its
- * ring has room again).  Completes NAPI only when it used less than
- * @budget; after completing it looks at the ring once more, because a
- * producer that queued a frame after the ring was last seen empty, while
- * NAPI was still scheduled, relied on this poll to see it.  A paused
- * queue (debugfs) takes nothing and completes without that re-check, as
- * a hung RX engine would.
+ * Receives at most @budget frames from @rq's rings, the ring of the
+ * highest traffic class first, each ring in order, and reports each TX
+ * queue's share of them as completed (BQL, and a wake if its ring has
+ * room again).  A lower class gets only the budget the higher ones left:
+ * a flood in a low class cannot delay a higher one by more than the
+ * frames of one poll already on their way up.
+ *
+ * Completes NAPI only when it used less than @budget; after completing
+ * it looks at the rings once more, because a producer that queued a
+ * frame after its ring was last seen empty, while NAPI was still
+ * scheduled, relied on this poll to see it.  A paused queue (debugfs)
+ * takes nothing and completes without that re-check, as a hung RX
+ * engine would.
  *
  * Context: softirq, or any context with BH disabled.
  * Return: the number of frames received.
@@ -46,6 +107,7 @@ int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		   const struct vnetmq_napi_ops *ops)
 {
 	unsigned int run_pkts = 0, run_bytes = 0, bytes = 0;
+	unsigned int tc_work[VNETMQ_MAX_TC];
 	struct net_device *dev = rq->dev;
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
@@ -56,12 +118,13 @@ int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		return 0;
 	if (unlikely(READ_ONCE(rq->paused))) {
 		ops->complete(rq, 0);
-		vnetmq_rxq_count_poll(rq, 0, 0, false);
+		memset(tc_work, 0, sizeof(tc_work));
+		vnetmq_rxq_count_poll(rq, tc_work, 0, false);
 		return 0;
 	}
 
 	__skb_queue_head_init(&batch);
-	work = vnetmq_ring_consume(&rq->ring, &batch, budget);
+	work = vnetmq_rx_take(rq, &batch, budget, tc_work);
 	while ((skb = __skb_dequeue(&batch))) {
 		/* Until vnetmq_skb_rx_prep() the skb carries its TX queue. */
 		u16 txq = skb_get_queue_mapping(skb);
@@ -80,44 +143,34 @@ int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		INDIRECT_CALL_1(ops->receive, vnetmq_napi_receive, rq, skb);
 	}
 	vnetmq_tx_done(rq, ops, run_txq, run_pkts, run_bytes);
-	vnetmq_rxq_count_poll(rq, work, bytes, work == budget);
+	vnetmq_rxq_count_poll(rq, tc_work, bytes, work == budget);
 
 	if (work < budget && ops->complete(rq, work)) {
-		/* Order the completion before the look at the ring; pairs
+		/* Order the completion before the look at the rings; pairs
 		 * with the full barrier of napi_schedule()'s atomic update
 		 * after the producer's __skb_queue_tail().
 		 */
 		smp_mb();
-		if (!vnetmq_ring_empty(&rq->ring))
+		if (vnetmq_rx_pending(rq))
 			ops->reschedule(rq);
 	}
 	return work;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rx_poll);
 
-/**
- * vnetmq_rx_flush() - empty an RX queue's ring outside of NAPI
- * @rq: the RX queue; its NAPI disabled and no TX queue feeding it
- * @deliver: receive the frames (queues being reconfigured on a running
- *	device) rather than drop them (device going down)
- *
- * Every frame is accounted for: received and counted as a packet of
- * @rq, or freed and counted as a drop of @rq.  BQL state of the TX queues
- * that sent them is the caller's to reset.
- *
- * Context: process context; takes the ring lock with BH disabled.
- * Return: the number of frames taken off the ring.
- */
-unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver)
+/* Empty one ring of a flushed RX queue; see vnetmq_rx_flush(). */
+static unsigned int vnetmq_rx_flush_ring(struct vnetmq_rxq *rq, u8 tc,
+					 bool deliver)
 {
 	unsigned int n = 0, packets = 0, bytes = 0, drops = 0;
+	struct vnetmq_ring *ring = &rq->ring[tc];
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
 
 	__skb_queue_head_init(&batch);
-	spin_lock_bh(&rq->ring.skbs.lock);
-	skb_queue_splice_init(&rq->ring.skbs, &batch);
-	spin_unlock_bh(&rq->ring.skbs.lock);
+	spin_lock_bh(&ring->skbs.lock);
+	skb_queue_splice_init(&ring->skbs, &batch);
+	spin_unlock_bh(&ring->skbs.lock);
 
 	while ((skb = __skb_dequeue(&batch))) {
 		unsigned int len;
@@ -137,7 +190,33 @@ unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver)
 			drops++;
 		}
 	}
-	vnetmq_rxq_count(rq, packets, bytes, drops);
+	if (n)
+		vnetmq_rxq_count(rq, tc, packets, bytes, drops);
+	return n;
+}
+
+/**
+ * vnetmq_rx_flush() - empty an RX queue's rings outside of NAPI
+ * @rq: the RX queue; its NAPI disabled and no TX queue feeding it
+ * @deliver: receive the frames (queues being reconfigured on a running
+ *	device) rather than drop them (device going down)
+ *
+ * Every frame is accounted for: received and counted as a packet of
+ * @rq and its class, or freed and counted as a drop of @rq.  Every ring
+ * is emptied, used or not, so none holds frames when the classes
+ * change.  BQL state of the TX queues that sent them is the caller's to
+ * reset.
+ *
+ * Context: process context; takes the ring locks with BH disabled.
+ * Return: the number of frames taken off the rings.
+ */
+unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver)
+{
+	unsigned int n = 0;
+	u8 tc;
+
+	for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+		n += vnetmq_rx_flush_ring(rq, tc, deliver);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rx_flush);

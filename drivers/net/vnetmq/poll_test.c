@@ -56,7 +56,7 @@ static bool vnetmq_fake_complete(struct vnetmq_rxq *rq, int work)
 
 	f->completes++;
 	if (f->late) {
-		vnetmq_ring_produce(&rq->ring, f->late);
+		vnetmq_ring_produce(&rq->ring[0], f->late);
 		f->late = NULL;
 	}
 	return f->complete_ret;
@@ -78,7 +78,7 @@ static void vnetmq_fake_cleanup(void *data)
 {
 	struct vnetmq_fake *f = data;
 
-	skb_queue_purge(&f->rq.ring.skbs);
+	skb_queue_purge(&f->rq.ring[0].skbs);
 	skb_queue_purge(&f->received);
 	kfree_skb(f->late);
 }
@@ -88,10 +88,7 @@ static struct vnetmq_fake *vnetmq_fake_rxq(struct kunit *test, u16 index)
 	struct vnetmq_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->rq.dev = vnetmq_test_etherdev(test);
-	f->rq.index = index;
-	vnetmq_ring_init(&f->rq.ring, 64);
-	u64_stats_init(&f->rq.stats.syncp);
+	vnetmq_rxq_init(&f->rq, vnetmq_test_etherdev(test), index, 64);
 	skb_queue_head_init(&f->received);
 	f->complete_ret = true;
 	KUNIT_ASSERT_EQ(test, 0,
@@ -109,7 +106,7 @@ static void vnetmq_fake_fill(struct kunit *test, struct vnetmq_fake *f,
 	while (n--) {
 		skb = vnetmq_test_frame(test, f->rq.dev, 60, txq, seq++);
 		local_bh_disable();
-		vnetmq_ring_produce(&f->rq.ring, skb);
+		vnetmq_ring_produce(&f->rq.ring[0], skb);
 		local_bh_enable();
 	}
 }
@@ -140,7 +137,7 @@ static void vnetmq_poll_budget_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 4), 2);
 	KUNIT_EXPECT_EQ(test, f->completes, 1);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->received), 10);
-	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring[0]));
 
 	skb_queue_walk(&f->received, skb) {
 		if (!first)
@@ -248,7 +245,7 @@ static void vnetmq_poll_paused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 0);
 	KUNIT_EXPECT_EQ(test, f->completes, 1);
 	KUNIT_EXPECT_EQ(test, f->reschedules, 0);
-	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->rq.ring.skbs), 3);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&f->rq.ring[0].skbs), 3);
 	WRITE_ONCE(f->rq.paused, false);
 	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 3);
 }
@@ -260,7 +257,7 @@ static void vnetmq_poll_flush_drops(struct kunit *test)
 
 	vnetmq_fake_fill(test, f, 7, 0);
 	KUNIT_EXPECT_EQ(test, vnetmq_rx_flush(&f->rq, false), 7);
-	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&f->rq.ring[0]));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.drops), 7);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.packets), 0);
 }

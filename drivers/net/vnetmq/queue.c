@@ -12,6 +12,7 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/ethtool.h>
 
 #include "vnetmq.h"
 
@@ -35,42 +36,6 @@ u16 vnetmq_rxq_for_txq(u16 txq, unsigned int real_num_rx_queues)
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_for_txq);
 
 /**
- * vnetmq_txqs_per_rxq() - number of TX queues that feed an RX queue
- * @rxq: RX queue index
- * @real_num_tx_queues: the device's real_num_tx_queues
- * @real_num_rx_queues: the device's real_num_rx_queues, at least 1
- *
- * Return: how many q < @real_num_tx_queues have
- * vnetmq_rxq_for_txq(q) == @rxq; this is the headroom a TX queue keeps
- * free on @rxq's ring before it stops.
- */
-unsigned int vnetmq_txqs_per_rxq(u16 rxq, unsigned int real_num_tx_queues,
-				 unsigned int real_num_rx_queues)
-{
-	if (rxq >= real_num_tx_queues)
-		return 0;
-	return (real_num_tx_queues - 1 - rxq) / real_num_rx_queues + 1;
-}
-EXPORT_SYMBOL_IF_KUNIT(vnetmq_txqs_per_rxq);
-
-/**
- * vnetmq_ring_min_size() - smallest RX ring size a queue topology allows
- * @real_num_tx_queues: TX queue count
- * @real_num_rx_queues: RX queue count, at least 1
- *
- * A ring must hold the stop headroom of its busiest RX queue twice over,
- * so a stopped TX queue can be woken with room to spare.
- *
- * Return: the minimum ring size in frames.
- */
-unsigned int vnetmq_ring_min_size(unsigned int real_num_tx_queues,
-				  unsigned int real_num_rx_queues)
-{
-	return 2 * DIV_ROUND_UP(real_num_tx_queues, real_num_rx_queues);
-}
-EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_min_size);
-
-/**
  * vnetmq_ring_start_thrs() - free slots at which a stopped TX queue wakes
  * @size: ring size
  * @feeders: TX queues feeding the ring (its stop headroom)
@@ -85,3 +50,54 @@ unsigned int vnetmq_ring_start_thrs(unsigned int size, unsigned int feeders)
 	return max(size / 2, feeders);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_start_thrs);
+
+/**
+ * vnetmq_channels_from_queues() - report queue counts as ethtool channels
+ * @ch: filled with the counts and their maxima
+ * @num_tx: TX queues the device has (num_tx_queues)
+ * @num_rx: RX queues the device has
+ * @real_tx: TX queues in use
+ * @real_rx: RX queues in use
+ *
+ * As NICs report them: the queue pairs (TX queue q with RX queue q) are
+ * combined channels, the queues above the smaller count TX-only or
+ * RX-only channels.  A request may also leave combined at 0 and give
+ * both counts whole, so the TX-only and RX-only maxima are the queue
+ * counts themselves.
+ */
+void vnetmq_channels_from_queues(struct ethtool_channels *ch,
+				 unsigned int num_tx, unsigned int num_rx,
+				 unsigned int real_tx, unsigned int real_rx)
+{
+	ch->max_combined = min(num_tx, num_rx);
+	ch->max_tx = num_tx;
+	ch->max_rx = num_rx;
+	ch->combined_count = min(real_tx, real_rx);
+	ch->tx_count = real_tx - ch->combined_count;
+	ch->rx_count = real_rx - ch->combined_count;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_channels_from_queues);
+
+/**
+ * vnetmq_channels_to_queues() - the queue counts an ethtool -L request asks for
+ * @ch: the request, each count within the maxima of
+ *	vnetmq_channels_from_queues() (checked by the ethtool core)
+ * @num_tx: TX queues the device has
+ * @num_rx: RX queues the device has
+ * @tx: set to the TX queue count, combined plus TX-only channels
+ * @rx: set to the RX queue count, combined plus RX-only channels
+ *
+ * Return: 0, or -EINVAL if either count is 0 or above what the device
+ * has; @tx and @rx are set either way, for the caller's message.
+ */
+int vnetmq_channels_to_queues(const struct ethtool_channels *ch,
+			      unsigned int num_tx, unsigned int num_rx,
+			      unsigned int *tx, unsigned int *rx)
+{
+	*tx = ch->combined_count + ch->tx_count;
+	*rx = ch->combined_count + ch->rx_count;
+	if (!*tx || !*rx || *tx > num_tx || *rx > num_rx || ch->other_count)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_channels_to_queues);

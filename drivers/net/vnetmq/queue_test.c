@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite for vnetmq's TX-to-RX queue mapping, parameterized over the
- * queue topologies a user can create.
+ * KUnit suite for vnetmq's TX-to-RX queue mapping and its ethtool
+ * channels, parameterized over the queue topologies a user can create.
  */
 
 #include <kunit/test.h>
+#include <linux/ethtool.h>
 
 #include "vnetmq.h"
 
@@ -101,11 +102,74 @@ static void vnetmq_map_follows_real_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_rxq_for_txq(3, 1), 0);
 }
 
+/*
+ * ethtool -l reports queue pairs as combined channels and the rest as
+ * TX-only or RX-only; what it reports, ethtool -L gives back unchanged.
+ */
+static void vnetmq_channels_round_trip(struct kunit *test)
+{
+	const struct vnetmq_topology *t = test->param_value;
+	struct ethtool_channels ch = {};
+	unsigned int tx, rx;
+
+	vnetmq_channels_from_queues(&ch, t->tx, t->rx, t->tx, t->rx);
+	KUNIT_EXPECT_EQ(test, ch.combined_count, min(t->tx, t->rx));
+	KUNIT_EXPECT_EQ(test, ch.max_combined, min(t->tx, t->rx));
+	KUNIT_EXPECT_EQ(test, ch.tx_count + ch.combined_count, t->tx);
+	KUNIT_EXPECT_EQ(test, ch.rx_count + ch.combined_count, t->rx);
+	KUNIT_EXPECT_TRUE(test, !ch.tx_count || !ch.rx_count);
+	KUNIT_EXPECT_EQ(test, ch.max_tx, t->tx);
+	KUNIT_EXPECT_EQ(test, ch.max_rx, t->rx);
+	KUNIT_EXPECT_EQ(test, vnetmq_channels_to_queues(&ch, t->tx, t->rx,
+							&tx, &rx), 0);
+	KUNIT_EXPECT_EQ(test, tx, t->tx);
+	KUNIT_EXPECT_EQ(test, rx, t->rx);
+}
+
+/* The seed's device: the forms ethtool -L accepts, and what it refuses. */
+static void vnetmq_channels_requests(struct kunit *test)
+{
+	static const struct {
+		u32 combined, tx, rx;
+		int err;
+		unsigned int want_tx, want_rx;
+	} req[] = {
+		{ 2, 2, 0, 0, 4, 2 },		/* as reported */
+		{ 1, 0, 0, 0, 1, 1 },		/* combined 1 */
+		{ 0, 3, 1, 0, 3, 1 },		/* combined 0 tx 3 rx 1 */
+		{ 1, 3, 1, 0, 4, 2 },		/* a mixture */
+		{ 2, 2, 1, -EINVAL, 4, 3 },	/* 3 RX queues */
+		{ 2, 3, 0, -EINVAL, 5, 2 },	/* 5 TX queues */
+		{ 0, 0, 2, -EINVAL, 0, 2 },	/* no TX queue */
+		{ 0, 4, 0, -EINVAL, 4, 0 },	/* no RX queue */
+	};
+	struct ethtool_channels ch = {};
+	unsigned int i, tx, rx;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(req); i++) {
+		ch.combined_count = req[i].combined;
+		ch.tx_count = req[i].tx;
+		ch.rx_count = req[i].rx;
+		err = vnetmq_channels_to_queues(&ch, 4, 2, &tx, &rx);
+		KUNIT_EXPECT_EQ_MSG(test, err, req[i].err, "request %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, tx, req[i].want_tx, "request %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, rx, req[i].want_rx, "request %u", i);
+	}
+	ch.combined_count = 1;
+	ch.other_count = 1;
+	KUNIT_EXPECT_EQ(test, vnetmq_channels_to_queues(&ch, 4, 2, &tx, &rx),
+			-EINVAL);
+}
+
 static struct kunit_case vnetmq_queue_cases[] = {
 	KUNIT_CASE_PARAM(vnetmq_map_in_range, vnetmq_topology_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_map_spreads_evenly, vnetmq_topology_gen_params),
 	KUNIT_CASE(vnetmq_map_seed_device),
 	KUNIT_CASE(vnetmq_map_follows_real_count),
+	KUNIT_CASE_PARAM(vnetmq_channels_round_trip,
+			 vnetmq_topology_gen_params),
+	KUNIT_CASE(vnetmq_channels_requests),
 	{}
 };
 

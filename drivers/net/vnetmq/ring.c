@@ -44,7 +44,7 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_produce);
  * @ring: the ring of the queue file's RX queue
  * @skb: the frame; owned by the ring if this returns 0
  * @reserve: slots to leave free: the stop headroom of the TX queues
- *	feeding the ring (vnetmq_txqs_per_rxq()), which flow control
+ *	feeding the ring (struct vnetmq_txq_map), which flow control
  *	counts on
  *
  * Unlike a transmitted frame, a written one has no TX queue to stop, so

@@ -108,20 +108,42 @@ static void vnetmq_fc_desc(const struct vnetmq_fc_topology *t, char *desc)
 
 KUNIT_ARRAY_PARAM(vnetmq_fc, vnetmq_fc_topologies, vnetmq_fc_desc);
 
-/* The headroom of an RX queue is exactly the TX queues mapped to it. */
+static struct vnetmq_txq_map *vnetmq_fc_map(struct kunit *test,
+					    const struct vnetmq_fc_topology *t)
+{
+	struct vnetmq_tc none = {};
+	struct vnetmq_txq_map *map;
+
+	map = kunit_kcalloc(test, t->tx, sizeof(*map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	vnetmq_txq_map_build(map, &none, t->tx, t->rx);
+	return map;
+}
+
+/*
+ * Without traffic classes, the headroom a TX queue keeps is exactly the
+ * TX queues mapped to its RX queue.
+ */
 static void vnetmq_fc_feeders_match_mapping(struct kunit *test)
 {
 	const struct vnetmq_fc_topology *t = test->param_value;
+	struct vnetmq_txq_map *map = vnetmq_fc_map(test, t);
 	unsigned int r, q, n, busiest = 0;
 
 	for (r = 0; r < t->rx; r++) {
 		for (n = 0, q = 0; q < t->tx; q++)
 			n += vnetmq_rxq_for_txq(q, t->rx) == r;
-		KUNIT_EXPECT_EQ_MSG(test, vnetmq_txqs_per_rxq(r, t->tx, t->rx),
-				    n, "rx queue %u", r);
+		for (q = 0; q < t->tx; q++) {
+			if (map[q].rxq != r)
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, map[q].feeders, n,
+					    "tx queue %u", q);
+			KUNIT_EXPECT_EQ(test, map[q].tc, 0);
+		}
 		busiest = max(busiest, n);
 	}
-	KUNIT_EXPECT_EQ(test, vnetmq_ring_min_size(t->tx, t->rx), 2 * busiest);
+	KUNIT_EXPECT_EQ(test, vnetmq_tc_ring_min_size(map, t->tx, 1),
+			2 * busiest);
 }
 
 /*
@@ -135,8 +157,9 @@ static void vnetmq_fc_feeders_match_mapping(struct kunit *test)
 static void vnetmq_fc_never_overflows(struct kunit *test)
 {
 	const struct vnetmq_fc_topology *t = test->param_value;
+	struct vnetmq_txq_map *map = vnetmq_fc_map(test, t);
 	unsigned int feeders = DIV_ROUND_UP(t->tx, t->rx);
-	unsigned int size = vnetmq_ring_min_size(t->tx, t->rx);
+	unsigned int size = vnetmq_tc_ring_min_size(map, t->tx, 1);
 	unsigned int len = 0, running = feeders, round;
 
 	for (round = 0; running && round < 2 * size; round++) {

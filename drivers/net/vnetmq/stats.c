@@ -4,6 +4,10 @@
  * has (num_*_queues), not only the real ones, so device totals keep
  * counting across ethtool -L: netdev netlink gets the idle queues'
  * share from get_base_stats.
+ *
+ * Standard counters go out through ndo_get_stats64 and netdev netlink's
+ * qstats only; ethtool -S carries what no standard field holds: polls,
+ * full polls, TX timeouts and the frames of each traffic class.
  */
 
 #include <kunit/visibility.h>
@@ -14,23 +18,17 @@
 
 struct vnetmq_rxq_snap {
 	u64 packets, bytes, drops, polls, full_polls;
+	u64 tc_packets[VNETMQ_MAX_TC];
 };
 
 struct vnetmq_txq_snap {
 	u64 packets, bytes, drops, stops, wakes, timeouts;
 };
 
-static const char * const vnetmq_rxq_names[] = {
-	"packets", "bytes", "drops", "polls", "full_polls",
-};
-
-static const char * const vnetmq_txq_names[] = {
-	"packets", "bytes", "drops", "stops", "wakes", "timeouts",
-};
-
 /**
  * vnetmq_rxq_count() - count frames an RX queue received or dropped
  * @rq: the RX queue
+ * @tc: the traffic class of the ring they came from
  * @packets: frames handed to the stack
  * @bytes: their bytes
  * @drops: frames dropped
@@ -38,13 +36,14 @@ static const char * const vnetmq_txq_names[] = {
  * Context: the queue's only writer (its NAPI, or the control path while
  * that NAPI is disabled).
  */
-void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
+void vnetmq_rxq_count(struct vnetmq_rxq *rq, u8 tc, unsigned int packets,
 		      unsigned int bytes, unsigned int drops)
 {
 	struct vnetmq_rxq_stats *st = &rq->stats;
 
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_add(&st->packets, packets);
+	u64_stats_add(&st->tc_packets[tc], packets);
 	u64_stats_add(&st->bytes, bytes);
 	u64_stats_add(&st->drops, drops);
 	u64_stats_update_end(&st->syncp);
@@ -54,19 +53,24 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count);
 /**
  * vnetmq_rxq_count_poll() - count one NAPI poll of an RX queue
  * @rq: the RX queue
- * @packets: frames the poll received
+ * @tc_packets: frames the poll received from each of @rq's rings in use
  * @bytes: their bytes
  * @full_poll: the poll used its whole budget
  *
  * Context: the queue's NAPI poll.
  */
-void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
+void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq,
+			   const unsigned int *tc_packets,
 			   unsigned int bytes, bool full_poll)
 {
 	struct vnetmq_rxq_stats *st = &rq->stats;
+	unsigned int tc;
 
 	u64_stats_update_begin(&st->syncp);
-	u64_stats_add(&st->packets, packets);
+	for (tc = 0; tc < rq->nr_rings; tc++) {
+		u64_stats_add(&st->packets, tc_packets[tc]);
+		u64_stats_add(&st->tc_packets[tc], tc_packets[tc]);
+	}
 	u64_stats_add(&st->bytes, bytes);
 	u64_stats_inc(&st->polls);
 	if (full_poll)
@@ -147,7 +151,7 @@ static void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
 			    struct vnetmq_rxq_snap *s)
 {
 	const struct vnetmq_rxq_stats *st = &rq->stats;
-	unsigned int start;
+	unsigned int start, tc;
 
 	do {
 		start = u64_stats_fetch_begin(&st->syncp);
@@ -156,6 +160,8 @@ static void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
 		s->drops = u64_stats_read(&st->drops);
 		s->polls = u64_stats_read(&st->polls);
 		s->full_polls = u64_stats_read(&st->full_polls);
+		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+			s->tc_packets[tc] = u64_stats_read(&st->tc_packets[tc]);
 	} while (u64_stats_fetch_retry(&st->syncp, start));
 }
 
@@ -290,8 +296,18 @@ const struct netdev_stat_ops vnetmq_stat_ops = {
 	.get_base_stats		= vnetmq_get_base_stats,
 };
 
+/*
+ * ethtool -S: per RX queue its polls and full polls, per TX queue its
+ * timeouts, and while traffic classes are set, each class's frames
+ * summed over every RX queue, idle ones included.
+ */
+enum {
+	VNETMQ_RXQ_STATS = 2,
+	VNETMQ_TXQ_STATS = 1,
+};
+
 /**
- * vnetmq_get_sset_count() - ethtool -S: number of per-queue counters
+ * vnetmq_get_sset_count() - ethtool -S: number of counters
  * @dev: the device
  * @sset: string set; only ETH_SS_STATS is supported
  *
@@ -299,10 +315,12 @@ const struct netdev_stat_ops vnetmq_stat_ops = {
  */
 int vnetmq_get_sset_count(struct net_device *dev, int sset)
 {
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return dev->real_num_rx_queues * ARRAY_SIZE(vnetmq_rxq_names) +
-	       dev->real_num_tx_queues * ARRAY_SIZE(vnetmq_txq_names);
+	return dev->real_num_rx_queues * VNETMQ_RXQ_STATS +
+	       dev->real_num_tx_queues * VNETMQ_TXQ_STATS + priv->tc.num_tc;
 }
 
 /**
@@ -311,22 +329,25 @@ int vnetmq_get_sset_count(struct net_device *dev, int sset)
  * @sset: string set
  * @data: ETH_GSTRING_LEN bytes per counter
  *
- * rx_queue_<n>_<counter> for each real RX queue, then tx_queue_<n>_<counter>.
+ * rx_queue_<n>_polls and rx_queue_<n>_full_polls for each real RX queue,
+ * tx_queue_<n>_timeouts for each real TX queue, then tc_<c>_rx_packets
+ * for each traffic class.
  */
 void vnetmq_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
-	unsigned int i, j;
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	unsigned int i;
 
 	if (sset != ETH_SS_STATS)
 		return;
-	for (i = 0; i < dev->real_num_rx_queues; i++)
-		for (j = 0; j < ARRAY_SIZE(vnetmq_rxq_names); j++)
-			ethtool_sprintf(&data, "rx_queue_%u_%s", i,
-					vnetmq_rxq_names[j]);
+	for (i = 0; i < dev->real_num_rx_queues; i++) {
+		ethtool_sprintf(&data, "rx_queue_%u_polls", i);
+		ethtool_sprintf(&data, "rx_queue_%u_full_polls", i);
+	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
-		for (j = 0; j < ARRAY_SIZE(vnetmq_txq_names); j++)
-			ethtool_sprintf(&data, "tx_queue_%u_%s", i,
-					vnetmq_txq_names[j]);
+		ethtool_sprintf(&data, "tx_queue_%u_timeouts", i);
+	for (i = 0; i < priv->tc.num_tc; i++)
+		ethtool_sprintf(&data, "tc_%u_rx_packets", i);
 }
 
 /**
@@ -339,25 +360,25 @@ void vnetmq_get_ethtool_stats(struct net_device *dev,
 			      struct ethtool_stats *stats, u64 *data)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	unsigned int i, tc, num_tc = priv->tc.num_tc;
 	struct vnetmq_rxq_snap rs;
 	struct vnetmq_txq_snap ts;
-	unsigned int i;
+	u64 *tc_data;
 
-	for (i = 0; i < dev->real_num_rx_queues; i++) {
+	tc_data = data + dev->real_num_rx_queues * VNETMQ_RXQ_STATS +
+		  dev->real_num_tx_queues * VNETMQ_TXQ_STATS;
+	memset(tc_data, 0, num_tc * sizeof(*tc_data));
+	for (i = 0; i < dev->num_rx_queues; i++) {
 		vnetmq_rxq_read(&priv->rxq[i], &rs);
-		*data++ = rs.packets;
-		*data++ = rs.bytes;
-		*data++ = rs.drops;
-		*data++ = rs.polls;
-		*data++ = rs.full_polls;
+		if (i < dev->real_num_rx_queues) {
+			*data++ = rs.polls;
+			*data++ = rs.full_polls;
+		}
+		for (tc = 0; tc < num_tc; tc++)
+			tc_data[tc] += rs.tc_packets[tc];
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++) {
 		vnetmq_txq_read(&priv->txq_stats[i], &ts);
-		*data++ = ts.packets;
-		*data++ = ts.bytes;
-		*data++ = ts.drops;
-		*data++ = ts.stops;
-		*data++ = ts.wakes;
 		*data++ = ts.timeouts;
 	}
 }

@@ -5,7 +5,7 @@
  * A frame transmitted on TX queue q is put on the ring of RX queue
  * vnetmq_rxq_for_txq(q) and received by that queue's NAPI poll.
  *
- * The helpers declared here (queue.c, skb.c, ring.c, poll.c) are the
+ * The helpers declared here (queue.c, tc.c, skb.c, ring.c, poll.c) are the
  * driver's logic: they take plain values, one skb, or one RX queue with
  * its ring, never a napi_struct, so the KUnit suites drive every branch
  * of them on real skbs.  netdev.c, ethtool.c, stats.c and debugfs.c are
@@ -19,6 +19,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
 
+struct ethtool_channels;
 struct ethtool_stats;
 struct netdev_stat_ops;
 
@@ -38,6 +39,8 @@ struct netdev_stat_ops;
  * transmitted, so no TX queue completes it.  Above VNETMQ_MAX_QUEUES.
  */
 #define VNETMQ_TXQ_NONE		U16_MAX
+/* IEEE 802.1Q's eight traffic classes; each has a ring per RX queue. */
+#define VNETMQ_MAX_TC		8
 
 /**
  * struct vnetmq_ring - bounded queue of frames waiting for an RX queue's poll
@@ -63,9 +66,10 @@ struct vnetmq_ring {
  * struct vnetmq_rxq_stats - counters of one RX queue
  * @packets: frames handed to the stack
  * @bytes: their length after the Ethernet header was pulled
- * @drops: frames dropped from the ring (device stopped)
+ * @drops: frames dropped from the rings (device stopped)
  * @polls: NAPI polls
  * @full_polls: polls that used their whole budget
+ * @tc_packets: of @packets, those taken off each traffic class's ring
  * @syncp: for 64-bit reads on 32-bit hosts
  *
  * Single writer: the queue's NAPI poll, or the control path while that
@@ -77,6 +81,7 @@ struct vnetmq_rxq_stats {
 	u64_stats_t drops;
 	u64_stats_t polls;
 	u64_stats_t full_polls;
+	u64_stats_t tc_packets[VNETMQ_MAX_TC];
 	struct u64_stats_sync syncp;
 };
 
@@ -109,21 +114,57 @@ struct vnetmq_txq_stats {
 /**
  * struct vnetmq_rxq - one RX queue
  * @napi: its NAPI instance, registered while the device is up
- * @ring: frames waiting for @napi
+ * @ring: frames waiting for @napi, one ring per traffic class, so a
+ *	flood in one class cannot take another's ring space
  * @dev: the device
  * @index: the queue's index
+ * @nr_rings: rings in use: the device's traffic classes, or 1 without
+ *	classes; changed only while @napi is disabled
  * @paused: debugfs test knob: while set, polls take nothing off @ring,
  *	as a hung RX engine would (used to provoke a TX timeout)
  * @stats: its counters
  */
 struct vnetmq_rxq {
 	struct napi_struct napi;
-	struct vnetmq_ring ring;
+	struct vnetmq_ring ring[VNETMQ_MAX_TC];
 	struct net_device *dev;
 	u16 index;
+	u8 nr_rings;
 	bool paused;
 	struct vnetmq_rxq_stats stats;
 } ____cacheline_aligned_in_smp;
+
+/**
+ * struct vnetmq_txq_map - where the frames of one TX queue go
+ * @rxq: the RX queue, vnetmq_rxq_for_txq()
+ * @feeders: TX queues that feed the same ring of @rxq (this one too):
+ *	the free slots this queue keeps on the ring before it stops
+ * @tc: the queue's traffic class, which picks the ring of @rxq
+ *
+ * Derived from the queue counts and the classes by vnetmq_txq_map_build()
+ * under RTNL while no frame is in flight, then read by the datapath.
+ */
+struct vnetmq_txq_map {
+	u16 rxq;
+	u16 feeders;
+	u8 tc;
+};
+
+/**
+ * struct vnetmq_tc - the traffic classes offloaded from mqprio
+ * @num_tc: classes, 0 for none
+ * @count: TX queues of each class
+ * @offset: the first TX queue of each class
+ *
+ * Class c owns TX queues offset[c] .. offset[c] + count[c] - 1; a TX
+ * queue in no class's range belongs to class 0.  Higher classes are
+ * served first (IEEE 802.1Q strict priority).
+ */
+struct vnetmq_tc {
+	u8 num_tc;
+	u16 count[VNETMQ_MAX_TC];
+	u16 offset[VNETMQ_MAX_TC];
+};
 
 /*
  * States of a queue file; changed under RTNL, read with READ_ONCE().
@@ -185,16 +226,23 @@ struct vnetmq_backends {
  * @rxq: num_rx_queues RX queues; those at or above real_num_rx_queues
  *	are idle but keep their counters, so totals survive ethtool -L
  * @txq_stats: num_tx_queues TX queue counters, kept the same way
+ * @txq_map: num_tx_queues entries: each real TX queue's ring
+ * @tc: traffic classes (RTNL)
  * @backends: queue files attached to queue pairs
- * @ring_size: the RX ring size set by ethtool -G, under RTNL
+ * @ring_size: the RX ring space of each RX queue set by ethtool -G,
+ *	shared out among the traffic classes (RTNL)
+ * @msg_enable: NETIF_MSG_* bits (ethtool -s msglvl)
  * @id: instance number, names the debugfs directory (ethtool -i bus-info)
  * @debugfs: the device's debugfs directory
  */
 struct vnetmq_priv {
 	struct vnetmq_rxq *rxq;
 	struct vnetmq_txq_stats *txq_stats;
+	struct vnetmq_txq_map *txq_map;
+	struct vnetmq_tc tc;
 	struct vnetmq_backends backends;
 	unsigned int ring_size;
+	u32 msg_enable;
 	int id;
 	struct dentry *debugfs;
 };
@@ -220,11 +268,32 @@ struct vnetmq_napi_ops {
 
 /* queue.c: mapping and flow-control thresholds */
 u16 vnetmq_rxq_for_txq(u16 txq, unsigned int real_num_rx_queues);
-unsigned int vnetmq_txqs_per_rxq(u16 rxq, unsigned int real_num_tx_queues,
-				 unsigned int real_num_rx_queues);
-unsigned int vnetmq_ring_min_size(unsigned int real_num_tx_queues,
-				  unsigned int real_num_rx_queues);
 unsigned int vnetmq_ring_start_thrs(unsigned int size, unsigned int feeders);
+void vnetmq_channels_from_queues(struct ethtool_channels *ch,
+				 unsigned int num_tx, unsigned int num_rx,
+				 unsigned int real_tx, unsigned int real_rx);
+int vnetmq_channels_to_queues(const struct ethtool_channels *ch,
+			      unsigned int num_tx, unsigned int num_rx,
+			      unsigned int *tx, unsigned int *rx);
+
+/* tc.c: traffic classes */
+struct tc_mqprio_qopt_offload;
+int vnetmq_tc_check(const struct tc_mqprio_qopt_offload *mqprio,
+		    unsigned int real_num_tx_queues,
+		    struct netlink_ext_ack *extack);
+void vnetmq_tc_set(struct vnetmq_tc *tc,
+		   const struct tc_mqprio_qopt_offload *mqprio);
+u8 vnetmq_tc_of_txq(const struct vnetmq_tc *tc, u16 txq);
+unsigned int vnetmq_tc_last_txq(const struct vnetmq_tc *tc);
+unsigned int vnetmq_tc_nr_rings(const struct vnetmq_tc *tc);
+void vnetmq_txq_map_build(struct vnetmq_txq_map *map,
+			  const struct vnetmq_tc *tc,
+			  unsigned int real_num_tx_queues,
+			  unsigned int real_num_rx_queues);
+unsigned int vnetmq_tc_ring_min_size(const struct vnetmq_txq_map *map,
+				     unsigned int real_num_tx_queues,
+				     unsigned int nr_rings);
+unsigned int vnetmq_tc_ring_share(unsigned int size, unsigned int nr_rings);
 
 /* skb.c: what happens to a frame between xmit and receive */
 enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
@@ -251,6 +320,8 @@ unsigned int vnetmq_ring_free(const struct vnetmq_ring *ring);
 bool vnetmq_ring_empty(const struct vnetmq_ring *ring);
 
 /* poll.c: the NAPI poll core */
+void vnetmq_rxq_init(struct vnetmq_rxq *rq, struct net_device *dev,
+		     u16 index, unsigned int size);
 int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		   const struct vnetmq_napi_ops *ops);
 unsigned int vnetmq_rx_flush(struct vnetmq_rxq *rq, bool deliver);
@@ -303,9 +374,10 @@ int vnetmq_qfile_register(void);
 void vnetmq_qfile_unregister(void);
 
 /* stats.c */
-void vnetmq_rxq_count(struct vnetmq_rxq *rq, unsigned int packets,
+void vnetmq_rxq_count(struct vnetmq_rxq *rq, u8 tc, unsigned int packets,
 		      unsigned int bytes, unsigned int drops);
-void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq, unsigned int packets,
+void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq,
+			   const unsigned int *tc_packets,
 			   unsigned int bytes, bool full_poll);
 void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
 		      bool sent, bool stopped);
