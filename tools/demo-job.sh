@@ -7,6 +7,7 @@
 # group (one per RX queue), not by the driver.  Then a userspace backend
 # (the selftests' vnetmq_qfile, in $VNETMQ_QFILE) serves queue pair 0
 # through /dev/vnetmq, echoing its frames, next to the looping queues.
+# Between the two, traffic classes keep a voice flow clear of a flood.
 
 set -euo pipefail
 # shellcheck source=tools/testing/selftests/drivers/net/vnetmq/lib.sh
@@ -36,6 +37,38 @@ show_rx_queues() {
 	tc qdisc del dev "$DEV" clsact
 }
 
+# voice_next_to_flood: pktgen floods tx-1 until 200 frames at priority 6
+# (voice, through mqprio's map) are through; print the voice flow's
+# frames back, and the stops of both TX queues during the flood.
+voice_next_to_flood() {
+	local before after pg got
+	before=$(qstats "$DEV")
+	pktgen_run "$DEV" 100000000 1 1 &
+	pg=$!
+	sleep 1
+	got=$("$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 200 \
+		--rx-queues 2 --priority 6 --interval 0.002 --timeout 20)
+	echo stop > /proc/net/pktgen/pgctrl
+	wait "$pg" || true
+	after=$(qstats "$DEV")
+	printf '  %-24s voice back on rx-1: %3s   tx-3 (voice) stops: %4d   tx-1 (background) stops: %4d\n' \
+		"$1" "$("$PY" -c 'import json, sys
+print(json.loads(sys.argv[1])["rx_queues"][1])' "$got")" \
+		$(($(qstat "$after" tx 3 tx-stop) - $(qstat "$before" tx 3 tx-stop))) \
+		$(($(qstat "$after" tx 1 tx-stop) - $(qstat "$before" tx 1 tx-stop)))
+}
+
+demo_classes() {
+	tc qdisc add dev "$DEV" root handle 100: mqprio num_tc 4 \
+		map 1 0 0 1 2 2 3 3 1 1 1 1 1 1 1 1 \
+		queues 1@1 1@0 1@2 1@3 hw 1 mode dcb
+	voice_next_to_flood "with classes:"
+	tc qdisc del dev "$DEV" root
+	pin_tx_queue "$DEV" 3
+	voice_next_to_flood "without (voice on tx-3):"
+	tc qdisc del dev "$DEV" clsact
+}
+
 ip link add "$DEV" numtxqueues "$TXQ" numrxqueues "$RXQ" type vnetmq
 dev_up "$DEV"
 echo
@@ -43,29 +76,35 @@ echo "$DEV: $TXQ TX queues, $RXQ RX queues; TX queue q loops back to RX queue q 
 echo
 show_rx_queues
 echo
-echo "The driver's own per-queue counters (ethtool -S $DEV):"
+echo "Per-queue counters (netdev netlink qstats; polls from ethtool -S $DEV):"
+stats=$(qstats "$DEV")
 printf '%-9s %10s %8s %8s    %-9s %10s %8s\n' "TX queue" packets stops wakes \
 	"RX queue" packets polls
 for ((q = 0; q < TXQ; q++)); do
 	tx=$(printf '%-9s %10d %8d %8d' "tx-$q" \
-		"$(ethtool_stat "$DEV" "tx_queue_${q}_packets")" \
-		"$(ethtool_stat "$DEV" "tx_queue_${q}_stops")" \
-		"$(ethtool_stat "$DEV" "tx_queue_${q}_wakes")")
+		"$(qstat "$stats" tx "$q" tx-packets)" \
+		"$(qstat "$stats" tx "$q" tx-stop)" \
+		"$(qstat "$stats" tx "$q" tx-wake)")
 	rx=""
 	if [ "$q" -lt "$RXQ" ]; then
 		rx=$(printf '%-9s %10d %8d' "rx-$q" \
-			"$(ethtool_stat "$DEV" "rx_queue_${q}_packets")" \
+			"$(qstat "$stats" rx "$q" rx-packets)" \
 			"$(ethtool_stat "$DEV" "rx_queue_${q}_polls")")
 	fi
 	echo "$tx    $rx"
 done
 echo
-echo "ethtool -L $DEV rx 1 tx 2 while the device is up:"
-ethtool -L "$DEV" rx 1 tx 2
+echo "ethtool -L $DEV combined 1 tx 1 (2 TX, 1 RX queue) while the device is up:"
+ethtool -L "$DEV" combined 1 tx 1
 read -r -a got <<<"$(send_frames "$DEV" "$FRAMES" 1)"
 echo "  $FRAMES frames sent, ${got[0]} received on rx-0"
-ethtool -L "$DEV" rx "$RXQ" tx "$TXQ"
+ethtool -L "$DEV" combined "$RXQ" tx $((TXQ - RXQ))
 
+echo
+echo "Traffic classes (mqprio hw 1): background owns tx-1, voice tx-3; both"
+echo "loop back to rx-1.  pktgen floods tx-1 while 200 voice frames"
+echo "(SO_PRIORITY 6) go out 2 ms apart:"
+demo_classes
 echo
 echo "A userspace backend serves queue pair 0 (/dev/vnetmq): it reads every"
 echo "frame of tx-0 and writes it back into rx-0; the other queues loop back."

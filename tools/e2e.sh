@@ -14,8 +14,10 @@ set -euo pipefail
 
 selftests=$VNETMQ_REPO/tools/testing/selftests/drivers/net/vnetmq
 
+# The Makefile's TEST_PROGS, continuation lines joined.
 listed_tests() {
-	sed -n 's/^TEST_PROGS[ +:]*= *//p' "$selftests/Makefile" | tr ' ' '\n' |
+	sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$selftests/Makefile" |
+		sed -n 's/^TEST_PROGS[ +:]*= *//p' | tr -s '[:blank:]' '\n' |
 		sed '/^$/d'
 }
 

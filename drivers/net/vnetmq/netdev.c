@@ -125,9 +125,16 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	 */
 	netdev_tx_sent_queue(txq, len);
 	vnetmq_ring_produce(ring, skb);
-	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
-	stopped = !netif_txq_maybe_stop(txq, vnetmq_ring_free(ring),
-					map->feeders, start);
+	stopped = false;
+	if (unlikely(vnetmq_ring_free(ring) < map->feeders)) {
+		start = vnetmq_ring_start_thrs(READ_ONCE(ring->size),
+					       map->feeders);
+		netif_tx_stop_queue(txq);
+		vnetmq_ring_mark_stopped(ring);
+		stopped = vnetmq_ring_free(ring) < start;
+		if (!stopped)
+			netif_tx_start_queue(txq);
+	}
 	vnetmq_txq_count(st, len, true, stopped);
 	napi_schedule(&rq->napi);
 	return NETDEV_TX_OK;
@@ -143,6 +150,30 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 	napi_gro_receive(&rq->napi, skb);
 }
 
+/*
+ * Wake every stopped TX queue that feeds ring @tc of @rq, but not one a
+ * queue file serves: its reader wakes it.  Only @rq's NAPI wakes them.
+ */
+static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
+{
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	struct net_device *dev = rq->dev;
+	struct netdev_queue *txq;
+	unsigned int q;
+
+	for (q = 0; q < dev->real_num_tx_queues; q++) {
+		if (priv->txq_map[q].rxq != rq->index ||
+		    priv->txq_map[q].tc != tc)
+			continue;
+		txq = netdev_get_tx_queue(dev, q);
+		if (!netif_tx_queue_stopped(txq) ||
+		    vnetmq_backend_lookup(&priv->backends, q, vnetmq_pairs(dev)))
+			continue;
+		netif_tx_wake_queue(txq);
+		vnetmq_txq_count_wake(&priv->txq_stats[q]);
+	}
+}
+
 /**
  * vnetmq_napi_tx_done() - the poll core's TX completion hook
  * @rq: the RX queue being polled, whose ring the frames left
@@ -151,8 +182,9 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
  * @bytes: their bytes, as counted at transmit
  *
  * Reports the completion to BQL and wakes @txq if it was stopped and
- * its ring has room again.  Only @rq's NAPI completes @txq's frames, so
- * BQL never sees two completers of one queue.
+ * its ring has room again, and with it any other feeder of the ring that
+ * stopped (vnetmq_ring_wake_due()).  Only @rq's NAPI completes @txq's
+ * frames, so BQL never sees two completers of one queue.
  */
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
@@ -167,6 +199,8 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 				      pkts, bytes, vnetmq_ring_free(ring),
 				      start))
 		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
+	if (vnetmq_ring_wake_due(ring, start))
+		vnetmq_wake_feeders(rq, map->tc);
 }
 
 static bool vnetmq_napi_complete(struct vnetmq_rxq *rq, int work)
@@ -496,7 +530,7 @@ int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 	ASSERT_RTNL();
 	if (size < min && priv->tc.num_tc) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "RX ring size %u is below %u: %u traffic classes share it, and up to %u TX queues share a class's ring",
+				       "RX ring size %u is below %u: %u classes, up to %u TX queues per ring",
 				       size, min, priv->tc.num_tc,
 				       min / priv->tc.num_tc / 2);
 		return -EINVAL;

@@ -221,6 +221,37 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
 }
 
+/*
+ * A feeder that stopped on a ring and whose frames all left while the
+ * ring was too full to wake it (the others refilled it) is woken by the
+ * next poll of that ring that leaves room, whoever's frames it took.
+ */
+static void vnetmq_itest_wake_other_feeder(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct netdev_queue *txq2 = netdev_get_tx_queue(t->dev, 2);
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct vnetmq_ring *ring = &priv->rxq[0].ring[0];
+
+	/* TX queue 2 stopped on RX queue 0's ring, none of its frames left. */
+	netif_tx_stop_queue(txq2);
+	vnetmq_ring_mark_stopped(ring);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 0));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq2));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[2].wakes), 1);
+	KUNIT_EXPECT_FALSE(test, test_bit(VNETMQ_RING_STOPPED, &ring->flags));
+	/* TX queue 1 feeds the other RX queue: not woken from here. */
+	netif_tx_stop_queue(netdev_get_tx_queue(t->dev, 1));
+	vnetmq_ring_mark_stopped(ring);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 1));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 2));
+	KUNIT_EXPECT_TRUE(test,
+			  netif_tx_queue_stopped(netdev_get_tx_queue(t->dev,
+								     1)));
+	netif_tx_wake_queue(netdev_get_tx_queue(t->dev, 1));
+}
+
 /* ethtool -L under load: frames on the rings are delivered, not lost. */
 static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 {
@@ -476,6 +507,7 @@ static void vnetmq_itest_classes_and_channels(struct kunit *test)
 static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_mapping),
 	KUNIT_CASE(vnetmq_itest_flow_control_and_timeout),
+	KUNIT_CASE(vnetmq_itest_wake_other_feeder),
 	KUNIT_CASE(vnetmq_itest_set_queues_delivers),
 	KUNIT_CASE(vnetmq_itest_ring_size_refused),
 	KUNIT_CASE(vnetmq_itest_close_drops),

@@ -19,6 +19,7 @@ void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size)
 	skb_queue_head_init(&ring->skbs);
 	ring->size = size;
 	ring->open = false;
+	ring->flags = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_init);
 
@@ -157,3 +158,51 @@ bool vnetmq_ring_empty(const struct vnetmq_ring *ring)
 	return skb_queue_empty_lockless(&ring->skbs);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_empty);
+
+/**
+ * vnetmq_ring_mark_stopped() - note that a feeder stopped itself on a ring
+ * @ring: the ring
+ *
+ * Called by a TX queue that has just stopped because @ring is nearly
+ * full, before it looks at the free slots once more.  The next poll that
+ * leaves the ring with room to wake a feeder then wakes every stopped
+ * feeder (vnetmq_ring_wake_due()), not only those whose frames it took:
+ * a feeder whose frames all left while the ring was still too full, and
+ * refilled by the others, would otherwise never be woken.
+ */
+void vnetmq_ring_mark_stopped(struct vnetmq_ring *ring)
+{
+	/* The queue's stop bit before the mark... */
+	smp_mb__before_atomic();
+	set_bit(VNETMQ_RING_STOPPED, &ring->flags);
+	/* ...and the mark before the re-check of the free slots.  Pairs
+	 * with the full barrier in vnetmq_ring_wake_due().
+	 */
+	smp_mb__after_atomic();
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_mark_stopped);
+
+/**
+ * vnetmq_ring_wake_due() - whether a poll must wake a ring's stopped feeders
+ * @ring: the ring, after the poll took frames off it
+ * @start: free slots at which a stopped feeder may wake
+ *	(vnetmq_ring_start_thrs())
+ *
+ * Either this sees the mark of a feeder that stopped, or that feeder's
+ * re-check sees the slots this poll freed and restarts itself: a feeder
+ * left stopped with the mark clear is impossible.
+ *
+ * Context: the ring's consumer.
+ * Return: true once per vnetmq_ring_mark_stopped(), when the ring has
+ * @start free slots; the caller then wakes every stopped feeder.
+ */
+bool vnetmq_ring_wake_due(struct vnetmq_ring *ring, unsigned int start)
+{
+	/* The dequeues before the look at the mark. */
+	smp_mb();
+	if (!test_bit(VNETMQ_RING_STOPPED, &ring->flags) ||
+	    vnetmq_ring_free(ring) < start)
+		return false;
+	return test_and_clear_bit(VNETMQ_RING_STOPPED, &ring->flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_wake_due);

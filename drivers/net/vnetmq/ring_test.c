@@ -92,6 +92,31 @@ static void vnetmq_ring_shrunk_below_len(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_ring_free(ring), 10);
 }
 
+/*
+ * A feeder's stop marks the ring; the first look with room to wake
+ * clears the mark and asks for every stopped feeder to be woken, once.
+ */
+static void vnetmq_ring_wake_due_once(struct kunit *test)
+{
+	struct vnetmq_ring *ring = vnetmq_test_ring(test, 8);
+	struct net_device *dev = vnetmq_test_etherdev(test);
+	struct sk_buff_head batch;
+	int i;
+
+	KUNIT_EXPECT_FALSE(test, vnetmq_ring_wake_due(ring, 4));
+	for (i = 0; i < 7; i++)
+		vnetmq_produce(ring, vnetmq_test_frame(test, dev, 60, 0, i));
+	vnetmq_ring_mark_stopped(ring);
+	KUNIT_EXPECT_FALSE(test, vnetmq_ring_wake_due(ring, 4));
+	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RING_STOPPED, &ring->flags));
+
+	__skb_queue_head_init(&batch);
+	KUNIT_EXPECT_EQ(test, vnetmq_consume(ring, &batch, 3), 3);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_wake_due(ring, 4));
+	KUNIT_EXPECT_FALSE(test, vnetmq_ring_wake_due(ring, 4));
+	__skb_queue_purge(&batch);
+}
+
 struct vnetmq_fc_topology {
 	unsigned int tx, rx;
 };
@@ -181,6 +206,7 @@ static void vnetmq_fc_never_overflows(struct kunit *test)
 static struct kunit_case vnetmq_ring_cases[] = {
 	KUNIT_CASE(vnetmq_ring_fifo),
 	KUNIT_CASE(vnetmq_ring_shrunk_below_len),
+	KUNIT_CASE(vnetmq_ring_wake_due_once),
 	KUNIT_CASE_PARAM(vnetmq_fc_feeders_match_mapping, vnetmq_fc_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_fc_never_overflows, vnetmq_fc_gen_params),
 	{}

@@ -51,6 +51,8 @@ struct netdev_stat_ops;
  *	so read with READ_ONCE()
  * @open: frames written to a queue file may enter (under @skbs.lock);
  *	closed while the RX queue's NAPI is down
+ * @flags: VNETMQ_RING_STOPPED: a TX queue feeding the ring stopped
+ *	since the ring last woke its feeders (atomic bit operations)
  *
  * A list with a length rather than a ptr_ring: flow control with several
  * producers needs the exact number of free slots, which ptr_ring does not
@@ -60,6 +62,11 @@ struct vnetmq_ring {
 	struct sk_buff_head skbs;
 	unsigned int size;
 	bool open;
+	unsigned long flags;
+};
+
+enum {
+	VNETMQ_RING_STOPPED,
 };
 
 /**
@@ -317,6 +324,8 @@ unsigned int vnetmq_ring_consume(struct vnetmq_ring *ring,
 				 struct sk_buff_head *batch,
 				 unsigned int budget);
 unsigned int vnetmq_ring_free(const struct vnetmq_ring *ring);
+void vnetmq_ring_mark_stopped(struct vnetmq_ring *ring);
+bool vnetmq_ring_wake_due(struct vnetmq_ring *ring, unsigned int start);
 bool vnetmq_ring_empty(const struct vnetmq_ring *ring);
 
 /* poll.c: the NAPI poll core */

@@ -88,7 +88,8 @@ r = json.load(sys.stdin)
 print(*r["rx_queues"], r["unrecorded"])'
 }
 
-# ethtool_stat DEV NAME: one counter of ethtool -S DEV.
+# ethtool_stat DEV NAME: one counter of ethtool -S DEV (the ones no
+# standard counter holds: polls, timeouts, traffic classes).
 ethtool_stat() {
 	ethtool -S "$1" | awk -v name="$2:" '$1 == name { print $2 }'
 }
@@ -156,10 +157,34 @@ qfile_node() {
 	echo "# queue files through $VNETMQ_NODE ($nr)"
 }
 
-# ynl ARGS...: the kernel tree's YNL CLI on the netdev family, if present.
+# ynl_netdev ARGS...: the kernel tree's YNL CLI on the netdev family:
+# VNETMQ_KSRC's, or that of the tree these tests sit in; 2 if neither.
 ynl_netdev() {
-	local ksrc=${VNETMQ_KSRC:-}
-	[ -n "$ksrc" ] && [ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] || return 2
+	local ksrc=${VNETMQ_KSRC:-$VNETMQ_DIR/../../../../../..}
+	[ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] || return 2
 	"$PY" "$ksrc/tools/net/ynl/pyynl/cli.py" --no-schema --output-json \
 		--spec "$ksrc/Documentation/netlink/specs/netdev.yaml" "$@"
+}
+
+# qstats DEV: DEV's per-queue counters from netdev netlink, one line
+# "rx|tx QUEUE COUNTER VALUE" each (e.g. "tx 2 tx-stop 5").
+qstats() {
+	local ifindex out
+	ifindex=$(cat "/sys/class/net/$1/ifindex") || return 1
+	out=$(ynl_netdev --dump qstats-get \
+		--json "{\"ifindex\": $ifindex, \"scope\": \"queue\"}") ||
+		return
+	"$PY" -c 'import json, sys
+for q in json.loads(sys.argv[1]):
+	for k, v in q.items():
+		if k not in ("ifindex", "queue-type", "queue-id"):
+			print(q["queue-type"], q["queue-id"], k, v)' "$out"
+}
+
+# qstat STATS TYPE QUEUE COUNTER: one counter out of qstats' output, 0 if
+# it is not there (netdev netlink leaves out what a queue never counted).
+qstat() {
+	awk -v t="$2" -v q="$3" -v c="$4" '
+		$1 == t && $2 == q && $3 == c { v = $4 }
+		END { print v + 0 }' <<< "$1"
 }

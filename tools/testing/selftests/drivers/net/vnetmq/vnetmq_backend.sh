@@ -51,9 +51,20 @@ setup() {
 	dev_up "$DEV" && qfile_node "$WORK" && "$QF" features
 }
 
-# stats_save FILE: DEV's ethtool -S counters, one "name value" a line.
+# stats_save FILE: DEV's per-queue qstats, named as in
+# "tx_queue_0_tx-stop", then its ethtool -S counters; one "name value" a
+# line.
 stats_save() {
-	ethtool -S "$DEV" | awk '{ sub(":$", "", $1); print $1, $2 }' > "$1"
+	{
+		qstats "$DEV" | awk '{ print $1 "_queue_" $2 "_" $3, $4 }'
+		ethtool -S "$DEV" |
+			awk 'NR > 1 { sub(":$", "", $1); print $1, $2 }'
+	} > "$1"
+}
+
+# saved FILE NAME: counter NAME as stats_save wrote it to FILE.
+saved() {
+	awk -v n="$2" '$1 == n { print $2 }' "$1"
 }
 
 # delta FILE0 FILE1 NAME: how much counter NAME grew from FILE0 to FILE1.
@@ -102,10 +113,10 @@ serve_check() {
 	local s0=$1 s1=$2 out=$3 k=$4 mode=$5 q tx txd rx rxd rd ec rc=0
 	local total=0
 	for q in 0 1 2 3; do
-		tx=$(delta "$s0" "$s1" "tx_queue_${q}_packets") &&
-		txd=$(delta "$s0" "$s1" "tx_queue_${q}_drops") &&
-		rx=$(delta "$s0" "$s1" "rx_queue_${q}_packets") &&
-		rxd=$(delta "$s0" "$s1" "rx_queue_${q}_drops") || return 1
+		tx=$(delta "$s0" "$s1" "tx_queue_${q}_tx-packets") &&
+		txd=$(delta "$s0" "$s1" "tx_queue_${q}_tx-hw-drops") &&
+		rx=$(delta "$s0" "$s1" "rx_queue_${q}_rx-packets") &&
+		rxd=$(delta "$s0" "$s1" "rx_queue_${q}_rx-hw-drops") || return 1
 		total=$((total + tx))
 		if [ "$q" -ge "$k" ]; then
 			echo "# queue $q loops back: tx +$tx = rx +$rx" \
@@ -169,10 +180,10 @@ test_backpressure() {
 	stats_save "$WORK/s1"
 	ethtool -G "$DEV" rx "$ring" || rc=1
 	rd=$(served "$out" 0 read)
-	tx=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_packets) &&
-	txd=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_drops) &&
-	st=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_stops) &&
-	wk=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_wakes) &&
+	tx=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_tx-packets) &&
+	txd=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_tx-hw-drops) &&
+	st=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_tx-stop) &&
+	wk=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_tx-wake) &&
 	to=$(delta "$WORK/s0" "$WORK/s1" tx_queue_0_timeouts) || return 1
 	echo "# tx_queue_0: packets +$tx read $rd drops +$txd stops +$st" \
 		"wakes +$wk timeouts +$to"
@@ -200,11 +211,11 @@ test_rx_full() {
 }
 
 drops_grew() {
-	[ "$(ethtool_stat "$DEV" tx_queue_0_drops)" -gt "$1" ]
+	[ "$(qstat "$(qstats "$DEV")" tx 0 tx-hw-drops)" -gt "$1" ]
 }
 
 stops_grew() {
-	[ "$(ethtool_stat "$DEV" tx_queue_0_stops)" -gt "$1" ]
+	[ "$(qstat "$(qstats "$DEV")" tx 0 tx-stop)" -gt "$1" ]
 }
 
 # send_bg COUNT: COUNT frames from a packet socket in the background (TX
@@ -232,15 +243,15 @@ test_queued_drops() {
 	back=$("$PY" -c 'import json, sys
 print(sum(json.load(sys.stdin)["rx_queues"]))' < "$WORK/sent.json") ||
 		back=0
-	tx=$(delta "$s0" "$s1" tx_queue_0_packets) &&
-	txd=$(delta "$s0" "$s1" tx_queue_0_drops) || return 1
+	tx=$(delta "$s0" "$s1" tx_queue_0_tx-packets) &&
+	txd=$(delta "$s0" "$s1" tx_queue_0_tx-hw-drops) || return 1
 	echo "# close: 40 sent, tx +$tx, dropped +$txd, looped back $back"
 	[ "$tx" -eq 40 ] && [ "$txd" -gt 0 ] && [ $((txd + back)) -eq 40 ] ||
 		rc=1
 
 	stats_save "$s0"
-	d0=$(ethtool_stat "$DEV" tx_queue_0_drops)
-	st0=$(ethtool_stat "$DEV" tx_queue_0_stops)
+	d0=$(saved "$s0" tx_queue_0_tx-hw-drops)
+	st0=$(saved "$s0" tx_queue_0_tx-stop)
 	serve_start "$out" "$DEV" 1 2 hold || return 1
 	send_bg 40
 	wait_for 3 stops_grew "$st0" || rc=1
@@ -250,8 +261,8 @@ print(sum(json.load(sys.stdin)["rx_queues"]))' < "$WORK/sent.json") ||
 	serve_wait "$out" || rc=1
 	wait "$SENDER"
 	stats_save "$s1"
-	tx=$(delta "$s0" "$s1" tx_queue_0_packets) &&
-	txd=$(delta "$s0" "$s1" tx_queue_0_drops) || return 1
+	tx=$(delta "$s0" "$s1" tx_queue_0_tx-packets) &&
+	txd=$(delta "$s0" "$s1" tx_queue_0_tx-hw-drops) || return 1
 	ethtool -G "$DEV" rx "$ring" || rc=1
 	echo "# down: handed to the file +$tx, dropped +$txd"
 	[ "$txd" -gt 0 ] && [ "$tx" -eq "$txd" ] && [ "$rc" -eq 0 ]
@@ -268,8 +279,8 @@ test_channels_attached() {
 	local out=$WORK/ch.out err log log0 rc=0
 	serve_start "$out" "$DEV" 4 2 count || return 1
 	log0=$(dmesg | wc -l)
-	if err=$(ethtool -L "$DEV" rx 2 tx 4 2>&1); then
-		echo "# ethtool -L rx 2 took queue pairs 2 and 3 away"
+	if err=$(ethtool -L "$DEV" combined 2 tx 2 2>&1); then
+		echo "# ethtool -L combined 2 took queue pairs 2 and 3 away"
 		rc=1
 	fi
 	log=$(dmesg | tail -n +$((log0 + 1)))
@@ -279,9 +290,9 @@ test_channels_attached() {
 	[ "$(queue_dirs rx)" -eq 4 ] || rc=1
 	serve_wait "$out" || rc=1
 	serve_start "$out" "$DEV" 2 2 count || return 1
-	ethtool -L "$DEV" rx 2 tx 2 || rc=1
+	ethtool -L "$DEV" combined 2 || rc=1
 	serve_wait "$out" || rc=1
-	ethtool -L "$DEV" rx 4 tx 4 || rc=1
+	ethtool -L "$DEV" combined 4 || rc=1
 	return "$rc"
 }
 

@@ -18,22 +18,24 @@ setup() {
 	dev_up "$DEV"
 }
 
-# ethtool -S: frames pinned to TX queue q are counted on tx_queue_q and on
-# rx_queue_(q % 2), and nowhere else; and the kernel log says nothing
+# qstats: frames pinned to TX queue q are counted on tx queue q and on
+# rx queue (q % 2), and nowhere else; and the kernel log says nothing
 # about them (the seed driver printed a line per frame).
 test_per_queue_counters() {
-	local q r tx0 rx0 tx rx log0
+	local q r before after tx rx log0
 	log0=$(dmesg | wc -l)
 	for q in 0 1 2 3; do
 		r=$((q % 2))
 		pin_tx_queue "$DEV" "$q" || return 1
-		tx0=$(ethtool_stat "$DEV" "tx_queue_${q}_packets")
-		rx0=$(ethtool_stat "$DEV" "rx_queue_${r}_packets")
+		before=$(qstats "$DEV") || return 1
 		send_frames "$DEV" "$FRAMES" 2 > /dev/null || return 1
-		tx=$(($(ethtool_stat "$DEV" "tx_queue_${q}_packets") - tx0))
-		rx=$(($(ethtool_stat "$DEV" "rx_queue_${r}_packets") - rx0))
-		echo "# tx-$q: tx_queue_${q}_packets +$tx," \
-			"rx_queue_${r}_packets +$rx"
+		after=$(qstats "$DEV") || return 1
+		tx=$(($(qstat "$after" tx "$q" tx-packets) -
+		      $(qstat "$before" tx "$q" tx-packets)))
+		rx=$(($(qstat "$after" rx "$r" rx-packets) -
+		      $(qstat "$before" rx "$r" rx-packets)))
+		echo "# tx-$q: tx queue $q tx-packets +$tx," \
+			"rx queue $r rx-packets +$rx"
 		[ "$tx" -eq "$FRAMES" ] && [ "$rx" -eq "$FRAMES" ] || return 1
 	done
 	tc qdisc del dev "$DEV" clsact
@@ -58,13 +60,13 @@ test_channels_under_traffic() {
 	pktgen_run "$DEV" 300000 0 3 &
 	pg=$!
 	sleep 0.5
-	ethtool -L "$DEV" rx 1 tx 2 || rc=1
+	ethtool -L "$DEV" combined 0 rx 1 tx 2 || rc=1
 	n=$(find "/sys/class/net/$DEV/queues" -name "rx-*" | wc -l)
 	[ "$n" -eq 1 ] || rc=1
 	sleep 0.3
-	ethtool -L "$DEV" rx 2 tx 3 || rc=1
+	ethtool -L "$DEV" combined 2 tx 1 rx 0 || rc=1
 	sleep 0.3
-	ethtool -L "$DEV" rx 2 tx 4 || rc=1
+	ethtool -L "$DEV" combined 1 tx 3 rx 1 || rc=1
 	wait "$pg" || rc=1
 	ethtool -l "$DEV" | sed 's/^/# /'
 	[ "$rc" -eq 0 ] && counters_add_up
@@ -96,7 +98,7 @@ test_rings_under_traffic() {
 test_qstats() {
 	local ifindex out rc
 	ifindex=$(cat "/sys/class/net/$DEV/ifindex")
-	ethtool -L "$DEV" rx 1 tx 2 || return 1
+	ethtool -L "$DEV" combined 1 tx 1 || return 1
 	out=$(ynl_netdev --dump queue-get --json "{\"ifindex\": $ifindex}")
 	rc=$?
 	if [ "$rc" -eq 2 ]; then
@@ -120,7 +122,7 @@ assert got == want, (got, want)' "$out" \
 		"$(dev_stat "$DEV" rx_packets)" "$(dev_stat "$DEV" rx_bytes)" \
 		"$(dev_stat "$DEV" tx_packets)" "$(dev_stat "$DEV" tx_bytes)" ||
 		return 1
-	ethtool -L "$DEV" rx 2 tx 4
+	ethtool -L "$DEV" combined 2 tx 2
 }
 
 # TX skbs become RX skbs, so the device must not advertise
@@ -160,7 +162,7 @@ test_tx_timeout_recovery() {
 	got=$(cat "$TMPDIR/timeout.json")
 	echo "# after unpausing: $got"
 	[[ $got == *'"rx_queues": [50, 0]'* ]] || rc=1
-	[ "$(ethtool_stat "$DEV" tx_queue_0_stops)" -ge 1 ] || rc=1
+	[ "$(qstat "$(qstats "$DEV")" tx 0 tx-stop)" -ge 1 ] || rc=1
 	tc qdisc del dev "$DEV" clsact
 	ethtool -G "$DEV" rx 256
 	return "$rc"

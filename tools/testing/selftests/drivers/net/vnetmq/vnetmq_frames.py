@@ -28,6 +28,7 @@ PACKET_FANOUT = 18
 PACKET_FANOUT_QM = 5
 PACKET_OUTGOING = 4
 SO_RCVBUFFORCE = 33
+SO_PRIORITY = 12
 
 
 def mac_of(ifname):
@@ -52,15 +53,20 @@ def open_receivers(ifname, count):
     return socks
 
 
-def send_frames(ifname, count, size):
-    """Send COUNT frames of SIZE bytes to the device's own address."""
+def send_frames(ifname, count, size, priority=None, interval=0.0):
+    """Send COUNT frames of SIZE bytes to the device's own address, with
+    skb->priority PRIORITY if given, INTERVAL seconds apart."""
     mac = mac_of(ifname)
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    if priority is not None:
+        sock.setsockopt(socket.SOL_SOCKET, SO_PRIORITY, priority)
     sock.bind((ifname, 0))
     header = mac + mac + struct.pack('!H', ETH_P_VNETMQ)
     for seq in range(count):
         payload = struct.pack('!I', seq).ljust(size - len(header), b'\0')
         sock.send(header + payload)
+        if interval:
+            time.sleep(interval)
     sock.close()
 
 
@@ -91,12 +97,18 @@ def main():
     parser.add_argument('--rx-queues', type=int, required=True,
                         help='the number of RX queues to tell apart')
     parser.add_argument('--timeout', type=float, default=10.0)
+    parser.add_argument('--priority', type=int,
+                        help='SO_PRIORITY of the sender (picks a traffic '
+                        'class through mqprio\'s map)')
+    parser.add_argument('--interval', type=float, default=0.0,
+                        help='seconds between two frames')
     args = parser.parse_args()
     if args.size < 18:
         parser.error('--size must be at least 18 '
                      '(Ethernet header and sequence number)')
     socks = open_receivers(args.ifname, args.rx_queues + 1)
-    send_frames(args.ifname, args.count, args.size)
+    send_frames(args.ifname, args.count, args.size, args.priority,
+                args.interval)
     counts = drain(socks, args.count, args.timeout)
     json.dump({'sent': args.count, 'rx_queues': counts[1:],
                'unrecorded': counts[0]}, sys.stdout)
