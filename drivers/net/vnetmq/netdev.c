@@ -742,7 +742,10 @@ static void vnetmq_setup(struct net_device *dev)
 	dev->ethtool_ops = &vnetmq_ethtool_ops;
 	dev->stat_ops = &vnetmq_stat_ops;
 	dev->features |= VNETMQ_FEATURES;
-	dev->hw_features = VNETMQ_FEATURES;
+	/* A looped-back frame keeps its checksum state, as through veth:
+	 * turning RXCSUM off would change nothing, so it is fixed on.
+	 */
+	dev->hw_features = VNETMQ_FEATURES & ~NETIF_F_RXCSUM;
 	dev->hw_enc_features = VNETMQ_FEATURES;
 	dev->vlan_features = VNETMQ_FEATURES;
 	dev->watchdog_timeo = VNETMQ_WATCHDOG_TIMEO;

@@ -252,13 +252,15 @@ print(sum(json.load(sys.stdin)["rx_queues"]))' < "$WORK/sent.json") ||
 	stats_save "$s0"
 	d0=$(saved "$s0" tx_queue_0_tx-hw-drops)
 	st0=$(saved "$s0" tx_queue_0_tx-stop)
-	serve_start "$out" "$DEV" 1 2 hold || return 1
+	# Held long enough for the seconds a qstats read takes under UML.
+	serve_start "$out" "$DEV" 1 8 hold || return 1
 	send_bg 40
-	wait_for 3 stops_grew "$st0" || rc=1
+	wait_for 6 stops_grew "$st0" || { echo "# TX queue 0 never stopped"; rc=1; }
 	ip link set dev "$DEV" down
-	wait_for 1 drops_grew "$d0" || rc=1
+	# qstats has no queues to report while the device is down.
 	dev_up "$DEV" || rc=1
-	serve_wait "$out" || rc=1
+	wait_for 6 drops_grew "$d0" || { echo "# no drop counted at down"; rc=1; }
+	serve_wait "$out" || { echo "# the holding file failed"; rc=1; }
 	wait "$SENDER"
 	stats_save "$s1"
 	tx=$(delta "$s0" "$s1" tx_queue_0_tx-packets) &&
