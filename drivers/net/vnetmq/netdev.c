@@ -158,16 +158,17 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 {
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 	struct net_device *dev = rq->dev;
+	unsigned int q, pairs;
 	struct netdev_queue *txq;
-	unsigned int q;
 
+	pairs = vnetmq_pairs(dev);
 	for (q = 0; q < dev->real_num_tx_queues; q++) {
 		if (priv->txq_map[q].rxq != rq->index ||
 		    priv->txq_map[q].tc != tc)
 			continue;
 		txq = netdev_get_tx_queue(dev, q);
 		if (!netif_tx_queue_stopped(txq) ||
-		    vnetmq_backend_lookup(&priv->backends, q, vnetmq_pairs(dev)))
+		    vnetmq_backend_lookup(&priv->backends, q, pairs))
 			continue;
 		netif_tx_wake_queue(txq);
 		vnetmq_txq_count_wake(&priv->txq_stats[q]);

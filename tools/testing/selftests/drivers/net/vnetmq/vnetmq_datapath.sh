@@ -148,15 +148,21 @@ test_no_skb_sharing() {
 }
 
 timeouts_fired() {
-	[ "$(ethtool_stat "$DEV" tx_queue_0_timeouts)" -ge 1 ]
+	[ "$(ethtool_stat "$DEV" tx_queue_0_timeouts)" -ge "$1" ]
+}
+
+# vnetmq's own line about a TX timeout (the core logs one too).
+kicks_logged() {
+	dmesg | grep -c "$DEV: TX queue 0 timed out.*kicking its NAPI"
 }
 
 # Pause RX queue 0 (debugfs): its 16-frame ring fills, TX queue 0 stops,
-# the watchdog fires and the timeout handler kicks the NAPI.  Unpausing
-# kicks nothing; the next timeout's kick drains the ring, wakes the queue
-# and every frame arrives.
+# the watchdog fires and the timeout handler kicks the NAPI, saying so
+# unless ethtool -s msglvl took tx_err away.  Unpausing kicks nothing;
+# the next timeout's kick drains the ring, wakes the queue and every
+# frame arrives.
 test_tx_timeout_recovery() {
-	local knob sender got rc=0
+	local knob sender got said n rc=0
 	knob=$(debugfs_dir "$DEV")/rx0_paused
 	[ -f "$knob" ] || { echo "# no $knob"; return 1; }
 	ethtool -G "$DEV" rx 16 || return 1
@@ -165,8 +171,16 @@ test_tx_timeout_recovery() {
 	"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 50 --rx-queues 2 \
 		--timeout 20 > "$TMPDIR/timeout.json" &
 	sender=$!
-	wait_for 10 timeouts_fired || rc=1
+	wait_for 10 timeouts_fired 1 || rc=1
 	echo "# tx_queue_0_timeouts: $(ethtool_stat "$DEV" tx_queue_0_timeouts)"
+	ethtool -s "$DEV" msglvl tx_err off || rc=1
+	sleep 1
+	said=$(kicks_logged)
+	n=$(ethtool_stat "$DEV" tx_queue_0_timeouts)
+	wait_for 10 timeouts_fired $((n + 1)) || rc=1
+	echo "# msglvl tx_err off: logged $said, then $(kicks_logged)"
+	[ "$said" -ge 1 ] && [ "$(kicks_logged)" -eq "$said" ] || rc=1
+	ethtool -s "$DEV" msglvl tx_err on || rc=1
 	echo 0 > "$knob"
 	wait "$sender" || rc=1
 	got=$(cat "$TMPDIR/timeout.json")

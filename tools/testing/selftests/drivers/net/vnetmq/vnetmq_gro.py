@@ -41,10 +41,10 @@ def segment(mac, sport, seq, ident, payload):
     pseudo = SRC + DST + struct.pack('!BBH', 0, socket.IPPROTO_TCP,
                                      len(tcp))
     tcp = tcp[:16] + struct.pack('!H', csum(pseudo + tcp)) + tcp[18:]
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), ident,
-                     0x4000, 64, socket.IPPROTO_TCP, 0, SRC, DST)
-    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-    return mac + mac + struct.pack('!H', ETH_P_IP) + ip + tcp
+    iph = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), ident,
+                      0x4000, 64, socket.IPPROTO_TCP, 0, SRC, DST)
+    iph = iph[:10] + struct.pack('!H', csum(iph)) + iph[12:]
+    return mac + mac + struct.pack('!H', ETH_P_IP) + iph + tcp
 
 
 def main():
@@ -59,35 +59,40 @@ def main():
               encoding='ascii') as addr:
         mac = bytes.fromhex(addr.read().strip().replace(':', ''))
 
-    rx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                       socket.htons(ETH_P_IP))
-    rx.bind((args.ifname, ETH_P_IP))
-    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    tx.bind((args.ifname, 0))
+    rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                            socket.htons(ETH_P_IP))
+    rx_sock.bind((args.ifname, ETH_P_IP))
+    tx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    tx_sock.bind((args.ifname, 0))
     for i in range(args.segments):
-        tx.send(segment(mac, 40000, 1 + 100 * i, i, bytes(100)))
+        tx_sock.send(segment(mac, 40000, 1 + 100 * i, i, bytes(100)))
     with open(args.unpause, 'w', encoding='ascii') as knob:
         knob.write('0')
-    tx.send(segment(mac, 40001, 1, 0, bytes(100)))
+    tx_sock.send(segment(mac, 40001, 1, 0, bytes(100)))
 
     lengths = []
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if not select.select([rx], [], [], 0.5)[0]:
+        if not select.select([rx_sock], [], [], 0.5)[0]:
             if lengths:
                 break
             continue
-        frame, addr = rx.recvfrom(65536)
+        frame, addr = rx_sock.recvfrom(65536)
         sport = struct.unpack('!H', frame[34:36])[0]    # after Ethernet, IP
         if addr[2] == PACKET_HOST and sport == 40000:
             lengths.append(len(frame))
-    json.dump({'sent': args.segments, 'received': len(lengths),
-               'lengths': lengths}, sys.stdout)
-    print()
+    print(json.dumps({'sent': args.segments, 'received': len(lengths),
+                      'lengths': lengths}))
 
 
-if __name__ == '__main__':
+def run():
+    """main(), with an OSError as a one-line message."""
     try:
         main()
     except OSError as err:
-        sys.exit(f'vnetmq_gro: {err}')
+        return f'vnetmq_gro: {err}'
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(run())

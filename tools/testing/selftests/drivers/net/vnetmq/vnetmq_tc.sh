@@ -75,8 +75,8 @@ flood_with_voice() {
 
 # field OUT QUEUE COUNTER: a change flood_with_voice printed.
 field() {
-	awk -v q="$2" -v c="$3" '$1 == "tx" && $2 == q && $3 == c { print $4 }' \
-		<<< "$1"
+	awk -v q="$2" -v c="$3" \
+		'$1 == "tx" && $2 == q && $3 == c { print $4 }' <<< "$1"
 }
 
 show() {
