@@ -158,8 +158,8 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 {
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 	struct net_device *dev = rq->dev;
-	unsigned int q, pairs;
 	struct netdev_queue *txq;
+	unsigned int q, pairs;
 
 	pairs = vnetmq_pairs(dev);
 	for (q = 0; q < dev->real_num_tx_queues; q++) {
