@@ -41,15 +41,9 @@ show_rx_queues() {
 # (voice, through mqprio's map) are through; print the voice flow's
 # frames back, and the stops of both TX queues during the flood.
 voice_next_to_flood() {
-	local before after pg got
+	local before after got
 	before=$(qstats "$DEV")
-	pktgen_run "$DEV" 100000000 1 1 &
-	pg=$!
-	sleep 1
-	got=$("$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 200 \
-		--rx-queues 2 --priority 6 --interval 0.002 --timeout 20)
-	echo stop > /proc/net/pktgen/pgctrl
-	wait "$pg" || true
+	got=$(voice_beside_flood "$DEV" 200 "$(qstat "$before" tx 1 tx-stop)")
 	after=$(qstats "$DEV")
 	printf '  %-24s voice back on rx-1: %3s   tx-3 (voice) stops: %4d   tx-1 (background) stops: %4d\n' \
 		"$1" "$("$PY" -c 'import json, sys

@@ -365,8 +365,8 @@ void vnetmq_get_ethtool_stats(struct net_device *dev,
 	struct vnetmq_txq_snap ts;
 	u64 *tc_data;
 
-	tc_data = data + dev->real_num_rx_queues * VNETMQ_RXQ_STATS +
-		  dev->real_num_tx_queues * VNETMQ_TXQ_STATS;
+	/* The per-class counters come last. */
+	tc_data = data + vnetmq_get_sset_count(dev, ETH_SS_STATS) - num_tc;
 	memset(tc_data, 0, num_tc * sizeof(*tc_data));
 	for (i = 0; i < dev->num_rx_queues; i++) {
 		vnetmq_rxq_read(&priv->rxq[i], &rs);

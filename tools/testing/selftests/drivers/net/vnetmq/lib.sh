@@ -132,6 +132,39 @@ pktgen_run() {
 	echo start > "$pg/pgctrl"
 }
 
+# pktgen_stop: end every pktgen run under way.
+pktgen_stop() {
+	echo stop > /proc/net/pktgen/pgctrl
+}
+
+# tx_stops_above DEV Q N: TX queue Q of DEV has stopped more than N times.
+tx_stops_above() {
+	[ "$(qstat "$(qstats "$1")" tx "$2" tx-stop)" -gt "$3" ]
+}
+
+# voice_beside_flood DEV COUNT STOPS: pktgen floods TX queue 1 of DEV
+# until it stops more than STOPS times (its ring is full), then COUNT
+# frames go out at priority 6 (voice, through mqprio's map), 2 ms apart,
+# on the TX queue the stack picks for them; prints what vnetmq_frames.py
+# counted of them, or why there was no flood.
+voice_beside_flood() {
+	local pg rc=0
+	# pktgen's output must not hold a command substitution open.
+	pktgen_run "$1" 100000000 1 1 > /dev/null 2>&1 &
+	pg=$!
+	if wait_for 20 tx_stops_above "$1" 1 "$3"; then
+		"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$1" --count "$2" \
+			--rx-queues 2 --priority 6 --interval 0.002 \
+			--timeout 20 || rc=1
+	else
+		echo "no flood: TX queue 1 never stopped"
+		rc=1
+	fi
+	pktgen_stop
+	wait "$pg"
+	return "$rc"
+}
+
 # pktgen_attach DEV: make DEV pktgen's only device, on its first thread.
 pktgen_attach() {
 	local pg=/proc/net/pktgen

@@ -37,31 +37,16 @@ mqprio_add() {
 		queues $QUEUES hw 1 mode dcb
 }
 
-bg_stopped() {
-	[ "$(qstat "$(qstats "$DEV")" tx 1 tx-stop)" -gt "$1" ]
-}
-
 # flood_with_voice PIN: pktgen floods background's TX queue 1 until the
 # voice flow (VOICE frames at priority 6, 2 ms apart; pinned to TX queue
 # 3 by tc if PIN) is done.  Prints the voice flow's result and the
 # change of "tx QUEUE COUNTER" for voice (3) and background (1).
 flood_with_voice() {
-	local before after pg st0 got q c
+	local before after got q c
 	before=$(qstats "$DEV") || return 1
-	st0=$(qstat "$before" tx 1 tx-stop)
 	[ -z "$1" ] || pin_tx_queue "$DEV" 3 || return 1
-	# pktgen's output must not hold this command substitution open.
-	pktgen_run "$DEV" 100000000 1 1 > /dev/null 2>&1 &
-	pg=$!
-	if wait_for 20 bg_stopped "$st0"; then
-		got=$("$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" \
-			--count "$VOICE" --rx-queues 2 --priority 6 \
-			--interval 0.002 --timeout 20)
-	else
-		got="no flood: background's TX queue never stopped"
-	fi
-	echo stop > /proc/net/pktgen/pgctrl
-	wait "$pg"
+	got=$(voice_beside_flood "$DEV" "$VOICE" \
+		"$(qstat "$before" tx 1 tx-stop)")
 	[ -z "$1" ] || tc qdisc del dev "$DEV" clsact
 	after=$(qstats "$DEV") || return 1
 	echo "voice $got"
@@ -198,7 +183,7 @@ test_delete_returns_to_one_class() {
 }
 
 cleanup() {
-	echo stop > /proc/net/pktgen/pgctrl 2>/dev/null
+	pktgen_stop 2>/dev/null
 	ip link del "$DEV" 2>/dev/null
 }
 
