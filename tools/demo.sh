@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rc=0
-build_qfile || die "the demo's queue file program did not build; see $LOGS/vnetmq_qfile-build.log"
+build_progs || die "the demo's C programs did not build; see $LOGS/*-build.log"
 export VNETMQ_QFILE
 note "booting the rig kernel (console log: $LOGS/demo.console.log)"
 VNETMQ_UML_QUIET=1 "$VNETMQ_REPO/tools/uml-run.sh" demo \

@@ -47,11 +47,11 @@ main() {
 	local -a tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
 	reset_results e2e
-	if ! build_qfile; then
-		result e2e 1 "e2e: vnetmq_qfile did not build; see $LOGS/vnetmq_qfile-build.log"
+	if ! build_progs; then
+		result e2e 1 "e2e: the selftests' C programs did not build; see $LOGS/*-build.log"
 		rc=1
 	fi
-	export VNETMQ_QFILE
+	export VNETMQ_QFILE VNETMQ_IOCTL
 	for t in "${tests[@]}"; do
 		[ -x "$selftests/$t" ] || die "no selftest $t in $selftests"
 		run_one "$t" || rc=1

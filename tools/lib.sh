@@ -34,25 +34,33 @@ SERIES_PATHS=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
 	MAINTAINERS Documentation/networking/index.rst
 	Documentation/networking/vnetmq.rst tools/testing/selftests/Makefile
 	tools/testing/selftests/drivers/net/vnetmq include/uapi/linux/vnetmq.h
-	Documentation/userspace-api/ioctl/ioctl-number.rst)
+	Documentation/userspace-api/ioctl/ioctl-number.rst
+	Documentation/netlink/specs/vnetmq.yaml
+	include/uapi/linux/vnetmq_netlink.h tools/net/ynl/Makefile.deps)
 
-# The selftests' C program, for the host, whose binaries UML runs.
+# The selftests' C programs, for the host, whose binaries UML runs.
 VNETMQ_QFILE=$BUILD/selftests/vnetmq_qfile
+VNETMQ_IOCTL=$BUILD/selftests/vnetmq_ioctl
 
-# Build $VNETMQ_QFILE.  kselftest's lib.mk cannot build it in the overlay,
-# where the selftests directory is a link into this repository;
-# kselftest.h comes from the overlay tree.
-build_qfile() {
-	local log=$LOGS/vnetmq_qfile-build.log
-	local dir=$VNETMQ_REPO/tools/testing/selftests/drivers/net/vnetmq
-	mkdir -p "$(dirname "$VNETMQ_QFILE")" "$LOGS"
-	rm -f "$VNETMQ_QFILE"
-	if ! gcc -O2 -Wall -Wextra -Werror -pthread \
-		-I"$VNETMQ_REPO/include/uapi" -I"$TREE/tools/testing/selftests" \
-		-o "$VNETMQ_QFILE" "$dir/vnetmq_qfile.c" > "$log" 2>&1; then
-		cat "$log" >&2
-		return 1
-	fi
+# Build $VNETMQ_QFILE and $VNETMQ_IOCTL.  kselftest's lib.mk cannot build
+# them in the overlay, where the selftests directory is a link into this
+# repository; kselftest.h comes from the overlay tree.
+build_progs() {
+	local log dir=$VNETMQ_REPO/tools/testing/selftests/drivers/net/vnetmq
+	local prog
+	for prog in "$VNETMQ_QFILE" "$VNETMQ_IOCTL"; do
+		log=$LOGS/${prog##*/}-build.log
+		mkdir -p "$(dirname "$prog")" "$LOGS"
+		rm -f "$prog"
+		if ! gcc -O2 -Wall -Wextra -Werror -pthread \
+			-I"$VNETMQ_REPO/include/uapi" \
+			-I"$TREE/tools/testing/selftests" \
+			-o "$prog" "$dir/${prog##*/}.c" > "$log" 2>&1; then
+			cat "$log" >&2
+			note "${prog##*/} did not build; see $log"
+			return 1
+		fi
+	done
 }
 
 # The kernel tree to build: KSRC if given, else Debian's pinned source.

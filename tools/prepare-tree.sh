@@ -149,6 +149,13 @@ main() {
 	link Documentation/networking/vnetmq.rst \
 		Documentation/networking/vnetmq.rst
 	link include/uapi/linux/vnetmq.h include/uapi/linux/vnetmq.h
+	# The compatibility series' netlink family.
+	link Documentation/netlink/specs/vnetmq.yaml \
+		Documentation/netlink/specs/vnetmq.yaml
+	link include/uapi/linux/vnetmq_netlink.h \
+		include/uapi/linux/vnetmq_netlink.h
+	insert_after tools/net/ynl/Makefile.deps '^CFLAGS_tcp_metrics:=' \
+		'CFLAGS_vnetmq:=$(call get_hdr_inc,_LINUX_VNETMQ_NETLINK_H,vnetmq_netlink.h)'
 	link tools/testing/selftests/drivers/net/vnetmq \
 		tools/testing/selftests/drivers/net/vnetmq
 	link .kunitconfig .kunitconfig

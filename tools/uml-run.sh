@@ -29,6 +29,7 @@ out=$BUILD/uml/$name
 env_words=("VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*"
 	"VNETMQ_KSRC=$TREE")
 [ -z "${VNETMQ_QFILE:-}" ] || env_words+=("VNETMQ_QFILE=$VNETMQ_QFILE")
+[ -z "${VNETMQ_IOCTL:-}" ] || env_words+=("VNETMQ_IOCTL=$VNETMQ_IOCTL")
 tmp=$BUILD/uml/tmp
 mkdir -p "$out" "$tmp" "$LOGS"
 rm -f "$out/job.out"

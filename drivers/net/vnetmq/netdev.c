@@ -20,6 +20,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/vnetmq.h>
 
+#include "netlink-gen.h"
 #include "vnetmq.h"
 
 #define VNETMQ_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
@@ -626,6 +627,22 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 }
 
 /*
+ * The seed driver's private ioctl, kept for its users: SIOCDEVPRIVATE + 0
+ * resets the counters.  The core checks no capability for private
+ * ioctls, so it is checked here, against the device's netns.
+ */
+static int vnetmq_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+				 void __user *data, int cmd)
+{
+	if (cmd != VNETMQ_SIOC_STATS_RESET)
+		return -EOPNOTSUPP;
+	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	vnetmq_stats_reset(dev);
+	return 0;
+}
+
+/*
  * free_netdev() time: after the last reader of the counters; also
  * ndo_init's error path, so every pointer is reset.
  */
@@ -665,6 +682,7 @@ static int vnetmq_dev_init(struct net_device *dev)
 	}
 
 	priv->msg_enable = NETIF_MSG_DRV | NETIF_MSG_TX_ERR;
+	seqlock_init(&priv->stats_reset);
 	for (i = 0; i < dev->num_rx_queues; i++)
 		vnetmq_rxq_init(&priv->rxq[i], dev, i, 0);
 	/* vnetmq_apply_topology() sizes the rings. */
@@ -729,6 +747,7 @@ static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= vnetmq_features_check,
 	.ndo_setup_tc		= vnetmq_setup_tc,
+	.ndo_siocdevprivate	= vnetmq_siocdevprivate,
 };
 
 static void vnetmq_setup(struct net_device *dev)
@@ -963,8 +982,13 @@ static int __init vnetmq_init(void)
 	err = vnetmq_qfile_register();
 	if (err)
 		goto err_link;
+	err = genl_register_family(&vnetmq_nl_family);
+	if (err)
+		goto err_qfile;
 	return 0;
 
+err_qfile:
+	vnetmq_qfile_unregister();
 err_link:
 	rtnl_link_unregister(&vnetmq_link_ops);
 err_debugfs:
@@ -978,6 +1002,7 @@ err_debugfs:
  */
 static void __exit vnetmq_exit(void)
 {
+	genl_unregister_family(&vnetmq_nl_family);
 	vnetmq_qfile_unregister();
 	rtnl_link_unregister(&vnetmq_link_ops);
 	vnetmq_debugfs_unregister();

@@ -7,7 +7,9 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
+#include <net/netdev_queues.h>
 #include <net/pkt_sched.h>
 #include <net/rtnetlink.h>
 
@@ -329,6 +331,130 @@ static void vnetmq_itest_close_drops(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring[0]));
 }
 
+/* Ten frames on each TX queue: twenty on each RX queue. */
+static void vnetmq_itest_ten_per_txq(struct kunit *test, u32 seq)
+{
+	struct vnetmq_itest *t = test->priv;
+	unsigned int q, i, before = vnetmq_itest_received(t);
+
+	for (q = 0; q < VNETMQ_T_TXQ; q++)
+		for (i = 0; i < 10; i++)
+			KUNIT_EXPECT_TRUE(test,
+					  vnetmq_test_xmit(test, t->dev, q,
+							   seq + i));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, before + 40));
+}
+
+static u64 vnetmq_itest_qstat_rx(struct net_device *dev, int q)
+{
+	struct netdev_queue_stats_rx rx = {};
+
+	vnetmq_stat_ops.get_queue_stats_rx(dev, q, &rx);
+	return rx.packets;
+}
+
+static u64 vnetmq_itest_qstat_tx(struct net_device *dev, int q)
+{
+	struct netdev_queue_stats_tx tx = {};
+
+	vnetmq_stat_ops.get_queue_stats_tx(dev, q, &tx);
+	return tx.packets;
+}
+
+/*
+ * The seed's reset: every view of every counter starts again from zero
+ * and counts on from there, while the counters underneath keep growing.
+ */
+static void vnetmq_itest_stats_reset(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	u64 data[VNETMQ_T_RXQ * 2 + VNETMQ_T_TXQ];
+	struct rtnl_link_stats64 s;
+	unsigned int i;
+
+	vnetmq_itest_ten_per_txq(test, 0);
+	vnetmq_stats_reset(t->dev);
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.rx_packets + s.rx_bytes + s.tx_packets +
+			      s.tx_bytes, 0);
+	KUNIT_ASSERT_EQ(test, vnetmq_get_sset_count(t->dev, ETH_SS_STATS),
+			ARRAY_SIZE(data));
+	vnetmq_get_ethtool_stats(t->dev, NULL, data);
+	for (i = 0; i < ARRAY_SIZE(data); i++)
+		KUNIT_EXPECT_EQ_MSG(test, data[i], 0, "ethtool -S counter %u",
+				    i);
+
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 100));
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 101));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 42));
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 2);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 2);
+	KUNIT_EXPECT_EQ(test, s.rx_bytes, 2 * (60 - ETH_HLEN));
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_rx(t->dev, 1), 2);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_tx(t->dev, 1), 2);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_rx(t->dev, 0), 0);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&priv->txq_stats[1].packets), 12);
+}
+
+/*
+ * One queue's reset leaves the others' counts, and the device totals,
+ * qstats' queues and the idle queues' share (after ethtool -L) still
+ * add up.
+ */
+static void vnetmq_itest_stats_reset_queue(struct kunit *test)
+{
+	struct netdev_queue_stats_rx base_rx = {};
+	struct netdev_queue_stats_tx base_tx = {};
+	struct vnetmq_itest *t = test->priv;
+	struct rtnl_link_stats64 s;
+	u64 rx, tx;
+	int err;
+
+	vnetmq_itest_ten_per_txq(test, 0);
+	vnetmq_stats_reset_queue(t->dev, true, 1);
+	vnetmq_stats_reset_queue(t->dev, false, 2);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_rx(t->dev, 0), 20);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_rx(t->dev, 1), 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_tx(t->dev, 1), 10);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_tx(t->dev, 2), 0);
+	vnetmq_itest_stats(t->dev, &s);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 20);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 30);
+
+	rtnl_lock();
+	err = vnetmq_set_queues(t->dev, 2, 1);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	vnetmq_stat_ops.get_base_stats(t->dev, &base_rx, &base_tx);
+	KUNIT_EXPECT_EQ(test, base_rx.packets, 0);
+	KUNIT_EXPECT_EQ(test, base_tx.packets, 10);
+	rx = vnetmq_itest_qstat_rx(t->dev, 0);
+	tx = vnetmq_itest_qstat_tx(t->dev, 0) + vnetmq_itest_qstat_tx(t->dev, 1);
+	KUNIT_EXPECT_EQ(test, rx + base_rx.packets, s.rx_packets);
+	KUNIT_EXPECT_EQ(test, tx + base_tx.packets, s.tx_packets);
+}
+
+/*
+ * A reset is a write section of the stats_reset seqlock: a read of
+ * several counters that a reset overlapped knows to read again.
+ */
+static void vnetmq_itest_stats_reset_retries_readers(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	unsigned int seq;
+
+	seq = read_seqbegin(&priv->stats_reset);
+	KUNIT_EXPECT_FALSE(test, read_seqretry(&priv->stats_reset, seq));
+	vnetmq_stats_reset_queue(t->dev, false, 0);
+	KUNIT_EXPECT_TRUE(test, read_seqretry(&priv->stats_reset, seq));
+	seq = read_seqbegin(&priv->stats_reset);
+	vnetmq_stats_reset(t->dev);
+	KUNIT_EXPECT_TRUE(test, read_seqretry(&priv->stats_reset, seq));
+}
+
 /*
  * Module unload is rtnl_link_unregister(&vnetmq_link_ops) with devices
  * present.  The rig's kernel has vnetmq built in, so run that path on a
@@ -513,6 +639,9 @@ static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_close_drops),
 	KUNIT_CASE(vnetmq_itest_classes_isolate),
 	KUNIT_CASE(vnetmq_itest_classes_and_channels),
+	KUNIT_CASE(vnetmq_itest_stats_reset),
+	KUNIT_CASE(vnetmq_itest_stats_reset_queue),
+	KUNIT_CASE(vnetmq_itest_stats_reset_retries_readers),
 	KUNIT_CASE(vnetmq_itest_unregister_removes_devices),
 	{}
 };

@@ -16,15 +16,6 @@
 
 #include "vnetmq.h"
 
-struct vnetmq_rxq_snap {
-	u64 packets, bytes, drops, polls, full_polls;
-	u64 tc_packets[VNETMQ_MAX_TC];
-};
-
-struct vnetmq_txq_snap {
-	u64 packets, bytes, drops, stops, wakes, timeouts;
-};
-
 /**
  * vnetmq_rxq_count() - count frames an RX queue received or dropped
  * @rq: the RX queue
@@ -147,41 +138,166 @@ void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st)
 	u64_stats_update_end(&st->wake_syncp);
 }
 
-static void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
-			    struct vnetmq_rxq_snap *s)
+static void vnetmq_rxq_read_raw(const struct vnetmq_rxq_stats *st,
+				struct vnetmq_rxq_counts *c)
 {
-	const struct vnetmq_rxq_stats *st = &rq->stats;
 	unsigned int start, tc;
 
 	do {
 		start = u64_stats_fetch_begin(&st->syncp);
-		s->packets = u64_stats_read(&st->packets);
-		s->bytes = u64_stats_read(&st->bytes);
-		s->drops = u64_stats_read(&st->drops);
-		s->polls = u64_stats_read(&st->polls);
-		s->full_polls = u64_stats_read(&st->full_polls);
+		c->packets = u64_stats_read(&st->packets);
+		c->bytes = u64_stats_read(&st->bytes);
+		c->drops = u64_stats_read(&st->drops);
+		c->polls = u64_stats_read(&st->polls);
+		c->full_polls = u64_stats_read(&st->full_polls);
 		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
-			s->tc_packets[tc] = u64_stats_read(&st->tc_packets[tc]);
+			c->tc_packets[tc] = u64_stats_read(&st->tc_packets[tc]);
 	} while (u64_stats_fetch_retry(&st->syncp, start));
 }
 
-static void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
-			    struct vnetmq_txq_snap *s)
+static void vnetmq_txq_read_raw(const struct vnetmq_txq_stats *st,
+				struct vnetmq_txq_counts *c)
 {
 	unsigned int start;
 
 	do {
 		start = u64_stats_fetch_begin(&st->syncp);
-		s->packets = u64_stats_read(&st->packets);
-		s->bytes = u64_stats_read(&st->bytes);
-		s->drops = u64_stats_read(&st->drops);
-		s->stops = u64_stats_read(&st->stops);
-		s->timeouts = u64_stats_read(&st->timeouts);
+		c->packets = u64_stats_read(&st->packets);
+		c->bytes = u64_stats_read(&st->bytes);
+		c->drops = u64_stats_read(&st->drops);
+		c->stops = u64_stats_read(&st->stops);
+		c->timeouts = u64_stats_read(&st->timeouts);
 	} while (u64_stats_fetch_retry(&st->syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&st->wake_syncp);
-		s->wakes = u64_stats_read(&st->wakes);
+		c->wakes = u64_stats_read(&st->wakes);
 	} while (u64_stats_fetch_retry(&st->wake_syncp, start));
+}
+
+/**
+ * vnetmq_rxq_read() - an RX queue's counters since its last reset
+ * @rq: the RX queue
+ * @c: filled in
+ *
+ * Context: inside a read section of the device's stats_reset seqlock,
+ * which keeps @rq's base still; the caller retries when the section
+ * saw a reset.
+ */
+void vnetmq_rxq_read(const struct vnetmq_rxq *rq, struct vnetmq_rxq_counts *c)
+{
+	const struct vnetmq_rxq_counts *b = &rq->stats.base;
+	unsigned int tc;
+
+	vnetmq_rxq_read_raw(&rq->stats, c);
+	c->packets -= b->packets;
+	c->bytes -= b->bytes;
+	c->drops -= b->drops;
+	c->polls -= b->polls;
+	c->full_polls -= b->full_polls;
+	for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+		c->tc_packets[tc] -= b->tc_packets[tc];
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_read);
+
+/**
+ * vnetmq_txq_read() - a TX queue's counters since its last reset
+ * @st: the TX queue's counters
+ * @c: filled in
+ *
+ * Context: as vnetmq_rxq_read().
+ */
+void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
+		     struct vnetmq_txq_counts *c)
+{
+	const struct vnetmq_txq_counts *b = &st->base;
+
+	vnetmq_txq_read_raw(st, c);
+	c->packets -= b->packets;
+	c->bytes -= b->bytes;
+	c->drops -= b->drops;
+	c->stops -= b->stops;
+	c->wakes -= b->wakes;
+	c->timeouts -= b->timeouts;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_txq_read);
+
+/*
+ * A reset moves a queue's base up to its counters, which only grow, so
+ * a read inside the section that sees the new base finds counters at
+ * or above it.  Readers run in any context, BH included: the writer
+ * keeps BH off so that none spins on this CPU while it holds the lock.
+ */
+static void vnetmq_rebase(struct net_device *dev, unsigned int rx_first,
+			  unsigned int rx_end, unsigned int tx_first,
+			  unsigned int tx_end)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_txq_stats *st;
+	struct vnetmq_rxq *rq;
+	unsigned int i;
+
+	write_seqlock_bh(&priv->stats_reset);
+	for (i = rx_first; i < rx_end; i++) {
+		rq = &priv->rxq[i];
+		vnetmq_rxq_read_raw(&rq->stats, &rq->stats.base);
+	}
+	for (i = tx_first; i < tx_end; i++) {
+		st = &priv->txq_stats[i];
+		vnetmq_txq_read_raw(st, &st->base);
+	}
+	write_sequnlock_bh(&priv->stats_reset);
+}
+
+/**
+ * vnetmq_stats_reset() - start every counter of a device again from zero
+ * @dev: the device
+ *
+ * The idle queues' counters too, so the device's totals start from zero.
+ * The counters keep running: a reset records where they stand.
+ */
+void vnetmq_stats_reset(struct net_device *dev)
+{
+	vnetmq_rebase(dev, 0, dev->num_rx_queues, 0, dev->num_tx_queues);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_stats_reset);
+
+/**
+ * vnetmq_stats_reset_queue() - start one queue's counters again from zero
+ * @dev: the device
+ * @rx: an RX queue, else a TX queue
+ * @queue: its index, below the device's num_rx_queues or num_tx_queues
+ */
+void vnetmq_stats_reset_queue(struct net_device *dev, bool rx, u16 queue)
+{
+	if (rx)
+		vnetmq_rebase(dev, queue, queue + 1, 0, 0);
+	else
+		vnetmq_rebase(dev, 0, 0, queue, queue + 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_stats_reset_queue);
+
+static void vnetmq_sum(struct net_device *dev, struct vnetmq_rxq_counts *rx,
+		       struct vnetmq_txq_counts *tx)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_rxq_counts rs;
+	struct vnetmq_txq_counts ts;
+	unsigned int i;
+
+	memset(rx, 0, sizeof(*rx));
+	memset(tx, 0, sizeof(*tx));
+	for (i = 0; i < dev->num_rx_queues; i++) {
+		vnetmq_rxq_read(&priv->rxq[i], &rs);
+		rx->packets += rs.packets;
+		rx->bytes += rs.bytes;
+		rx->drops += rs.drops;
+	}
+	for (i = 0; i < dev->num_tx_queues; i++) {
+		vnetmq_txq_read(&priv->txq_stats[i], &ts);
+		tx->packets += ts.packets;
+		tx->bytes += ts.bytes;
+		tx->drops += ts.drops;
+	}
 }
 
 /**
@@ -192,27 +308,25 @@ static void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
 void vnetmq_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_rxq_snap rs;
-	struct vnetmq_txq_snap ts;
-	unsigned int i;
+	struct vnetmq_rxq_counts rx;
+	struct vnetmq_txq_counts tx;
+	unsigned int seq;
 
-	for (i = 0; i < dev->num_rx_queues; i++) {
-		vnetmq_rxq_read(&priv->rxq[i], &rs);
-		tot->rx_packets += rs.packets;
-		tot->rx_bytes += rs.bytes;
-		tot->rx_dropped += rs.drops;
-	}
-	for (i = 0; i < dev->num_tx_queues; i++) {
-		vnetmq_txq_read(&priv->txq_stats[i], &ts);
-		tot->tx_packets += ts.packets;
-		tot->tx_bytes += ts.bytes;
-		tot->tx_dropped += ts.drops;
-	}
+	do {
+		seq = read_seqbegin(&priv->stats_reset);
+		vnetmq_sum(dev, &rx, &tx);
+	} while (read_seqretry(&priv->stats_reset, seq));
+	tot->rx_packets += rx.packets;
+	tot->rx_bytes += rx.bytes;
+	tot->rx_dropped += rx.drops;
+	tot->tx_packets += tx.packets;
+	tot->tx_bytes += tx.bytes;
+	tot->tx_dropped += tx.drops;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_get_stats64);
 
 static void vnetmq_qstats_add_rx(struct netdev_queue_stats_rx *rx,
-				 const struct vnetmq_rxq_snap *s)
+				 const struct vnetmq_rxq_counts *s)
 {
 	rx->packets += s->packets;
 	rx->bytes += s->bytes;
@@ -220,7 +334,7 @@ static void vnetmq_qstats_add_rx(struct netdev_queue_stats_rx *rx,
 }
 
 static void vnetmq_qstats_add_tx(struct netdev_queue_stats_tx *tx,
-				 const struct vnetmq_txq_snap *s)
+				 const struct vnetmq_txq_counts *s)
 {
 	tx->packets += s->packets;
 	tx->bytes += s->bytes;
@@ -251,9 +365,13 @@ static void vnetmq_get_queue_stats_rx(struct net_device *dev, int idx,
 				      struct netdev_queue_stats_rx *rx)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_rxq_snap s;
+	struct vnetmq_rxq_counts s;
+	unsigned int seq;
 
-	vnetmq_rxq_read(&priv->rxq[idx], &s);
+	do {
+		seq = read_seqbegin(&priv->stats_reset);
+		vnetmq_rxq_read(&priv->rxq[idx], &s);
+	} while (read_seqretry(&priv->stats_reset, seq));
 	vnetmq_qstats_zero(rx, NULL);
 	vnetmq_qstats_add_rx(rx, &s);
 }
@@ -262,9 +380,13 @@ static void vnetmq_get_queue_stats_tx(struct net_device *dev, int idx,
 				      struct netdev_queue_stats_tx *tx)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_txq_snap s;
+	struct vnetmq_txq_counts s;
+	unsigned int seq;
 
-	vnetmq_txq_read(&priv->txq_stats[idx], &s);
+	do {
+		seq = read_seqbegin(&priv->stats_reset);
+		vnetmq_txq_read(&priv->txq_stats[idx], &s);
+	} while (read_seqretry(&priv->stats_reset, seq));
 	vnetmq_qstats_zero(NULL, tx);
 	vnetmq_qstats_add_tx(tx, &s);
 }
@@ -275,19 +397,22 @@ static void vnetmq_get_base_stats(struct net_device *dev,
 				  struct netdev_queue_stats_tx *tx)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_rxq_snap rs;
-	struct vnetmq_txq_snap ts;
-	unsigned int i;
+	struct vnetmq_rxq_counts rs;
+	struct vnetmq_txq_counts ts;
+	unsigned int i, seq;
 
-	vnetmq_qstats_zero(rx, tx);
-	for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++) {
-		vnetmq_rxq_read(&priv->rxq[i], &rs);
-		vnetmq_qstats_add_rx(rx, &rs);
-	}
-	for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++) {
-		vnetmq_txq_read(&priv->txq_stats[i], &ts);
-		vnetmq_qstats_add_tx(tx, &ts);
-	}
+	do {
+		seq = read_seqbegin(&priv->stats_reset);
+		vnetmq_qstats_zero(rx, tx);
+		for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++) {
+			vnetmq_rxq_read(&priv->rxq[i], &rs);
+			vnetmq_qstats_add_rx(rx, &rs);
+		}
+		for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++) {
+			vnetmq_txq_read(&priv->txq_stats[i], &ts);
+			vnetmq_qstats_add_tx(tx, &ts);
+		}
+	} while (read_seqretry(&priv->stats_reset, seq));
 }
 
 const struct netdev_stat_ops vnetmq_stat_ops = {
@@ -360,25 +485,29 @@ void vnetmq_get_ethtool_stats(struct net_device *dev,
 			      struct ethtool_stats *stats, u64 *data)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	unsigned int i, tc, num_tc = priv->tc.num_tc;
-	struct vnetmq_rxq_snap rs;
-	struct vnetmq_txq_snap ts;
-	u64 *tc_data;
+	unsigned int i, tc, seq, num_tc = priv->tc.num_tc;
+	struct vnetmq_rxq_counts rs;
+	struct vnetmq_txq_counts ts;
+	u64 *tc_data, *d;
 
 	/* The per-class counters come last. */
 	tc_data = data + vnetmq_get_sset_count(dev, ETH_SS_STATS) - num_tc;
-	memset(tc_data, 0, num_tc * sizeof(*tc_data));
-	for (i = 0; i < dev->num_rx_queues; i++) {
-		vnetmq_rxq_read(&priv->rxq[i], &rs);
-		if (i < dev->real_num_rx_queues) {
-			*data++ = rs.polls;
-			*data++ = rs.full_polls;
+	do {
+		seq = read_seqbegin(&priv->stats_reset);
+		d = data;
+		memset(tc_data, 0, num_tc * sizeof(*tc_data));
+		for (i = 0; i < dev->num_rx_queues; i++) {
+			vnetmq_rxq_read(&priv->rxq[i], &rs);
+			if (i < dev->real_num_rx_queues) {
+				*d++ = rs.polls;
+				*d++ = rs.full_polls;
+			}
+			for (tc = 0; tc < num_tc; tc++)
+				tc_data[tc] += rs.tc_packets[tc];
 		}
-		for (tc = 0; tc < num_tc; tc++)
-			tc_data[tc] += rs.tc_packets[tc];
-	}
-	for (i = 0; i < dev->real_num_tx_queues; i++) {
-		vnetmq_txq_read(&priv->txq_stats[i], &ts);
-		*data++ = ts.timeouts;
-	}
+		for (i = 0; i < dev->real_num_tx_queues; i++) {
+			vnetmq_txq_read(&priv->txq_stats[i], &ts);
+			*d++ = ts.timeouts;
+		}
+	} while (read_seqretry(&priv->stats_reset, seq));
 }

@@ -15,6 +15,7 @@
 #define _VNETMQ_H
 
 #include <linux/netdevice.h>
+#include <linux/seqlock.h>
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
@@ -70,6 +71,33 @@ enum {
 };
 
 /**
+ * struct vnetmq_rxq_counts - an RX queue's counters, read at one moment
+ * @packets: see struct vnetmq_rxq_stats
+ * @bytes: see struct vnetmq_rxq_stats
+ * @drops: see struct vnetmq_rxq_stats
+ * @polls: see struct vnetmq_rxq_stats
+ * @full_polls: see struct vnetmq_rxq_stats
+ * @tc_packets: see struct vnetmq_rxq_stats
+ */
+struct vnetmq_rxq_counts {
+	u64 packets, bytes, drops, polls, full_polls;
+	u64 tc_packets[VNETMQ_MAX_TC];
+};
+
+/**
+ * struct vnetmq_txq_counts - a TX queue's counters, read at one moment
+ * @packets: see struct vnetmq_txq_stats
+ * @bytes: see struct vnetmq_txq_stats
+ * @drops: see struct vnetmq_txq_stats
+ * @stops: see struct vnetmq_txq_stats
+ * @wakes: see struct vnetmq_txq_stats
+ * @timeouts: see struct vnetmq_txq_stats
+ */
+struct vnetmq_txq_counts {
+	u64 packets, bytes, drops, stops, wakes, timeouts;
+};
+
+/**
  * struct vnetmq_rxq_stats - counters of one RX queue
  * @packets: frames handed to the stack
  * @bytes: their length after the Ethernet header was pulled
@@ -78,9 +106,11 @@ enum {
  * @full_polls: polls that used their whole budget
  * @tc_packets: of @packets, those taken off each traffic class's ring
  * @syncp: for 64-bit reads on 32-bit hosts
+ * @base: the counters at the last reset; what is reported is the
+ *	counters less @base (under vnetmq_priv.stats_reset)
  *
  * Single writer: the queue's NAPI poll, or the control path while that
- * NAPI is disabled.
+ * NAPI is disabled.  The counters themselves only ever grow.
  */
 struct vnetmq_rxq_stats {
 	u64_stats_t packets;
@@ -90,6 +120,7 @@ struct vnetmq_rxq_stats {
 	u64_stats_t full_polls;
 	u64_stats_t tc_packets[VNETMQ_MAX_TC];
 	struct u64_stats_sync syncp;
+	struct vnetmq_rxq_counts base;
 };
 
 /**
@@ -103,6 +134,7 @@ struct vnetmq_rxq_stats {
  * @wakes: times the RX side woke the queue again
  * @wake_syncp: @wakes has its own writer: the NAPI poll that drains the
  *	ring this queue feeds
+ * @base: the counters at the last reset (under vnetmq_priv.stats_reset)
  *
  * All but @wakes are written by ndo_start_xmit under the queue's xmit
  * lock, or by ndo_tx_timeout while the core has frozen the queues.
@@ -116,6 +148,7 @@ struct vnetmq_txq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t wakes;
 	struct u64_stats_sync wake_syncp;
+	struct vnetmq_txq_counts base;
 };
 
 /**
@@ -238,6 +271,9 @@ struct vnetmq_backends {
  * @backends: queue files attached to queue pairs
  * @ring_size: the RX ring space of each RX queue set by ethtool -G,
  *	shared out among the traffic classes (RTNL)
+ * @stats_reset: written around a change of the queues' counter bases;
+ *	a reader of several counters retries across it, so one read never
+ *	mixes counts from before and after a reset
  * @msg_enable: NETIF_MSG_* bits (ethtool -s msglvl)
  * @id: instance number, names the debugfs directory (ethtool -i bus-info)
  * @debugfs: the device's debugfs directory
@@ -249,6 +285,7 @@ struct vnetmq_priv {
 	struct vnetmq_tc tc;
 	struct vnetmq_backends backends;
 	unsigned int ring_size;
+	seqlock_t stats_reset;
 	u32 msg_enable;
 	int id;
 	struct dentry *debugfs;
@@ -393,6 +430,12 @@ void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
 void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops);
 void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st);
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st);
+void vnetmq_rxq_read(const struct vnetmq_rxq *rq,
+		     struct vnetmq_rxq_counts *c);
+void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
+		     struct vnetmq_txq_counts *c);
+void vnetmq_stats_reset(struct net_device *dev);
+void vnetmq_stats_reset_queue(struct net_device *dev, bool rx, u16 queue);
 void vnetmq_get_stats64(struct net_device *dev,
 			struct rtnl_link_stats64 *tot);
 extern const struct netdev_stat_ops vnetmq_stat_ops;

@@ -15,6 +15,7 @@
 #define _UAPI_LINUX_VNETMQ_H
 
 #include <linux/ioctl.h>
+#include <linux/sockios.h>
 #include <linux/types.h>
 
 /* Each frame read or written starts with a struct virtio_net_hdr. */
@@ -70,5 +71,16 @@ struct vnetmq_attach {
  * whatever the file's state.
  */
 #define VNETMQ_GET_FEATURES	_IOR(VNETMQ_IOC_MAGIC, 3, __u32)
+
+/*
+ * Private ioctls of a vnetmq device, on any socket, with ifr_name naming
+ * the device: the seed driver's interface, kept for its users.
+ * VNETMQ_SIOC_STATS_RESET starts every counter of the device again from
+ * zero; it needs CAP_NET_ADMIN in the user namespace that owns the
+ * device's network namespace (EPERM).  Any other SIOCDEVPRIVATE
+ * sub-command fails with EOPNOTSUPP.  The vnetmq generic netlink family
+ * (<linux/vnetmq_netlink.h>) resets one queue as well.
+ */
+#define VNETMQ_SIOC_STATS_RESET	(SIOCDEVPRIVATE + 0)
 
 #endif /* _UAPI_LINUX_VNETMQ_H */

@@ -190,13 +190,20 @@ qfile_node() {
 	echo "# queue files through $VNETMQ_NODE ($nr)"
 }
 
-# ynl_netdev ARGS...: the kernel tree's YNL CLI on the netdev family:
+# ynl FAMILY ARGS...: the kernel tree's YNL CLI on FAMILY's spec:
 # VNETMQ_KSRC's, or that of the tree these tests sit in; 2 if neither.
-ynl_netdev() {
-	local ksrc=${VNETMQ_KSRC:-$VNETMQ_DIR/../../../../../..}
-	[ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] || return 2
+ynl() {
+	local ksrc=${VNETMQ_KSRC:-$VNETMQ_DIR/../../../../../..} spec
+	spec=$ksrc/Documentation/netlink/specs/$1.yaml
+	shift
+	[ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] && [ -f "$spec" ] || return 2
 	"$PY" "$ksrc/tools/net/ynl/pyynl/cli.py" --no-schema --output-json \
-		--spec "$ksrc/Documentation/netlink/specs/netdev.yaml" "$@"
+		--spec "$spec" "$@"
+}
+
+# ynl_netdev ARGS...: the YNL CLI on the netdev family.
+ynl_netdev() {
+	ynl netdev "$@"
 }
 
 # qstats DEV: DEV's per-queue counters from netdev netlink, one line
