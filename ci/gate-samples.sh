@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/checks.sh"
 
 SAMPLES=(unsigned style spdx inline bisect sparse cocci xmastree
-	 selftest_dir i386 clang)
+	 selftest_dir ynl i386 clang)
 samples=$VNETMQ_REPO/ci/samples
 work=$BUILD/samples
 out=$LOGS/samples
@@ -137,6 +137,20 @@ sample_selftest_dir() {
 
 # flavour_sample SAMPLE FLAVOUR WHAT ERE: a warning only FLAVOUR's
 # compiler reports: the x86_64 gcc build passes, the FLAVOUR one fails.
+# The driver's generated netlink code, copied, and edited by hand.
+sample_ynl() {
+	local gen=drivers/net/vnetmq/netlink-gen.c dir=$work/ynl
+	mkdir -p "$dir/edited" "$dir/control"
+	cp "$TREE/$gen" "$dir/control/"
+	sed 's/NLA_POLICY_MAX_LEN(VNETMQ_ECHO_MAX_LEN)/NLA_POLICY_MAX_LEN(2048)/' \
+		"$TREE/$gen" > "$dir/edited/netlink-gen.c"
+	expect fail "hand-edited generated netlink code, ynl" \
+		'netlink-gen.c: not what .* generates' \
+		check_ynl "$TREE" "$dir/edited/netlink-gen.c"
+	expect pass "generated netlink code as generated, ynl" \
+		check_ynl "$TREE" "$dir/control/netlink-gen.c"
+}
+
 flavour_sample() {
 	local sample=$1 flavour=$2 what=$3 why=$4 dir
 	dir=$(module_copy "$sample")

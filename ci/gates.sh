@@ -4,7 +4,8 @@
 # The static gates netdev's CI (NIPA) runs, on vnetmq: on the final tree
 # (checkpatch, W=1 builds for x86_64 under sparse, i386 and clang,
 # coccicheck, kernel-doc, reverse christmas tree, the selftests
-# directory, shellcheck on the rig's scripts) and on every patch of the
+# directory, the netlink code generated from its spec, shellcheck on the
+# rig's scripts) and on every patch of the
 # series, applied one by one with git am (series).  Each failure names
 # the gate and the file:line; outputs are kept under $LOGS/gates/.
 #
@@ -17,7 +18,7 @@ set -euo pipefail
 . "$(dirname "$0")/checks.sh"
 
 GATES=(checkpatch sparse i386 clang coccicheck kerneldoc xmastree selftests
-       shellcheck series)
+       ynl shellcheck series)
 out=$LOGS/gates
 driver=drivers/net/vnetmq
 selftests=tools/testing/selftests/drivers/net/vnetmq
@@ -87,6 +88,18 @@ gate_xmastree() {
 gate_selftests() {
 	gate selftests "$selftests (listed, sorted, shellcheck, pylint)" \
 		"$out/selftests.log" check_selftest_dir "$VNETMQ_REPO/$selftests"
+}
+
+# The files ynl_gen_c.py wrote, relative to the tree.
+generated_files() {
+	(cd "$VNETMQ_REPO" && git grep -l '^/\* YNL-GEN ' -- "${SERIES_PATHS[@]}")
+}
+
+gate_ynl() {
+	local -a files
+	mapfile -t files < <(generated_files)
+	gate ynl "generated netlink code matches its spec; yamllint; YNL build" \
+		"$out/ynl.log" check_ynl "$TREE" "${files[@]}"
 }
 
 rig_scripts() {

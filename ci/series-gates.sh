@@ -145,6 +145,17 @@ series_level() {
 		record "${d##*/}: a cover letter" has_cover "$d"
 	done
 	record "MAINTAINERS covers every new file" maintainers_cover
+	record "the netlink code regenerates unchanged from its spec" \
+		series_ynl
+}
+
+# NIPA's per-series ynl check, on the tree the whole series yields.
+series_ynl() {
+	local -a files
+	mapfile -t files < <(git -C "$WT" grep -l '^/\* YNL-GEN ' -- \
+		"${SERIES_PATHS[@]}")
+	check_ynl "$WT" "${files[@]}" > "$out/ynl.log" 2>&1 ||
+		{ sed 's/^/series: ynl: /' "$out/ynl.log" >&2; return 1; }
 }
 
 main() {

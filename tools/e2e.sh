@@ -3,8 +3,8 @@
 #
 # Run each vnetmq selftest in its own boot of the rig kernel (host
 # filesystem as root, two CPUs), turn its KTAP into results and scan the
-# console log for kernel reports.  The selftests' C program is built on
-# the host first and handed to them as VNETMQ_QFILE.
+# console log for kernel reports.  The selftests' C programs are built on
+# the host first and handed to them as VNETMQ_QFILE and VNETMQ_IOCTL.
 #
 # usage: e2e.sh [TEST...]      default: every test the selftest Makefile lists
 

@@ -154,6 +154,7 @@ main() {
 		Documentation/netlink/specs/vnetmq.yaml
 	link include/uapi/linux/vnetmq_netlink.h \
 		include/uapi/linux/vnetmq_netlink.h
+	# shellcheck disable=SC2016 # a make expression, for make
 	insert_after tools/net/ynl/Makefile.deps '^CFLAGS_tcp_metrics:=' \
 		'CFLAGS_vnetmq:=$(call get_hdr_inc,_LINUX_VNETMQ_NETLINK_H,vnetmq_netlink.h)'
 	link tools/testing/selftests/drivers/net/vnetmq \

@@ -13,12 +13,15 @@ set -euo pipefail
 # coccinelle's scripts with OCaml parts need the compiler (ocaml-nox),
 # which is only a Recommends of the coccinelle package.  checkpatch's
 # spdxcheck.py needs python3-ply and python3-git: without GitPython it
-# dies, unseen, and checkpatch takes every SPDX tag as valid.
+# dies, unseen, and checkpatch takes every SPDX tag as valid.  The
+# kernel's YNL tools need python3-yaml (the selftests' CLI) and, to
+# generate code from a spec, python3-jsonschema; NIPA lints specs with
+# yamllint.
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  rsync xz-utils python3 iproute2 ethtool kmod
 	  coccinelle ocaml-nox codespell shellcheck bats python3-ply
 	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
-	  lld-19 llvm-19)
+	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint)
 
 missing_packages() {
 	local p

@@ -431,7 +431,8 @@ static void vnetmq_itest_stats_reset_queue(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, base_rx.packets, 0);
 	KUNIT_EXPECT_EQ(test, base_tx.packets, 10);
 	rx = vnetmq_itest_qstat_rx(t->dev, 0);
-	tx = vnetmq_itest_qstat_tx(t->dev, 0) + vnetmq_itest_qstat_tx(t->dev, 1);
+	tx = vnetmq_itest_qstat_tx(t->dev, 0);
+	tx += vnetmq_itest_qstat_tx(t->dev, 1);
 	KUNIT_EXPECT_EQ(test, rx + base_rx.packets, s.rx_packets);
 	KUNIT_EXPECT_EQ(test, tx + base_tx.packets, s.tx_packets);
 }

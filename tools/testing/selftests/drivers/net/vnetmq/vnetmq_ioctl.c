@@ -70,8 +70,9 @@ int main(int argc, char **argv)
 	err = ioctl(fd, cmd, &ifr) ? errno : 0;
 	close(fd);
 	if (err) {
-		fprintf(stderr, "vnetmq_ioctl: %s: SIOCDEVPRIVATE+%d: %s (%s)\n",
-			argv[1], cmd - SIOCDEVPRIVATE, strerror(err),
+		fprintf(stderr, "%s: %s: SIOCDEVPRIVATE+%d: %s (%s)\n",
+			program_invocation_short_name, argv[1],
+			cmd - SIOCDEVPRIVATE, strerror(err),
 			strerrorname_np(err));
 		return 1;
 	}
