@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e gates rig-tests series series-refresh test demo clean
+.PHONY: help setup kernel kunit e2e gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -21,6 +21,7 @@ help:
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
 	@echo 'make series-refresh   fold changed files into the patches (INTO=NNNN: where new code goes)'
+	@echo 'make bench    vnetmq against veth, lo and dummy in one boot ($(BUILD)/bench/); FRAMES=, RUNS='
 	@echo 'make kernel   build the rig kernel ($(BUILD)/kernel/linux)'
 	@echo 'make setup    install host packages and build sparse (run by the others)'
 	@echo 'make clean    remove $(BUILD)'
@@ -55,6 +56,10 @@ test: setup
 
 demo: kernel
 	@tools/demo.sh
+
+bench:
+	@tools/setup-host.sh bench
+	@tools/bench.sh
 
 clean:
 	rm -rf $(BUILD)

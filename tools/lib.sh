@@ -85,41 +85,51 @@ kunit_py() {
 	local cmd=$1
 	local -a cfg=()
 	shift
-	[ "$cmd" = exec ] || cfg=(--kunitconfig=.
-		--kunitconfig="$VNETMQ_REPO/kunit/debug.config"
-		--kunitconfig="$VNETMQ_REPO/kunit/e2e.config"
+	[ "$cmd" = exec ] || cfg=("${KCONFIGS[@]/#/--kunitconfig=}"
 		--make_options "CC=ccache gcc")
 	(cd "$TREE" && "$PY" tools/testing/kunit/kunit.py "$cmd" \
 		--build_dir="$KBUILD" "${cfg[@]}" "$@")
 }
 
-# Objects (CC and AS lines) in a full build of the rig config, for the
-# progress line before the first build has counted its own: measured on
-# 7.3 (build_kernel() records the real count after a build from scratch).
-FULL_BUILD_OBJECTS=955
+# The kernel build_kernel() makes: the rig's (KUnit, e2e, demo: the
+# driver's .kunitconfig and the rig's fragments) unless a script picks
+# make bench's performance kernel with use_bench_kernel.  KOBJECTS: the
+# objects (CC and AS lines) in a full build, for the progress line
+# before the first build has counted its own: measured on 7.3
+# (build_kernel() records the real count after a build from scratch).
+KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config" "$VNETMQ_REPO/kunit/e2e.config")
+KNAME=kernel
+KOBJECTS=955
+
+use_bench_kernel() {
+	KBUILD=$BUILD/bench-kernel
+	KCONFIGS=("$VNETMQ_REPO/kunit/bench.config")
+	KNAME=bench-kernel
+	KOBJECTS=700
+}
 
 # Build the rig kernel: kunit.py writes and checks the .config, then kbuild
 # runs here rather than inside kunit.py, which throws kbuild's output away
 # and would leave a newcomer 13 silent minutes.  Progress goes to stderr,
 # kbuild's output to $LOGS/kernel-build.log.
 build_kernel() {
-	local log=$LOGS/kernel-build.log count=$KBUILD/.vnetmq-objects expect n
+	local log=$LOGS/$KNAME-build.log count=$KBUILD/.vnetmq-objects expect n
 	local full=1
 	mkdir -p "$LOGS"
 	# From scratch: not even a failed build left an object behind.
 	[ -z "$(find "$KBUILD" -name '*.o' -print -quit 2>/dev/null)" ] || full=0
-	kunit_py config > "$LOGS/kernel-config.log" 2>&1 || {
-		cat "$LOGS/kernel-config.log" >&2
+	kunit_py config > "$LOGS/$KNAME-config.log" 2>&1 || {
+		cat "$LOGS/$KNAME-config.log" >&2
 		note "kunit.py could not make the rig's .config; see above"
 		return 1
 	}
-	expect=$(cat "$count" 2>/dev/null || echo "$FULL_BUILD_OBJECTS")
+	expect=$(cat "$count" 2>/dev/null || echo "$KOBJECTS")
 	n=$(make -C "$TREE" ARCH=um O="$KBUILD" CC="ccache gcc" \
 		-j"$(nproc)" all 2>&1 |
-		"$PY" "$VNETMQ_REPO/tools/progress.py" --label "kernel build" \
+		"$PY" "$VNETMQ_REPO/tools/progress.py" --label "$KNAME build" \
 			--log "$log" --count '^  (CC|AS) ' --expect "$expect") || {
 		tail -n 30 "$log" >&2
-		note "kernel build failed; full log: $log"
+		note "$KNAME build failed; full log: $log"
 		return 1
 	}
 	# A build from scratch counts what the next one can expect.

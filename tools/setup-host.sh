@@ -23,6 +23,9 @@ packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
 	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint)
 
+# make bench draws its chart with matplotlib (setup-host.sh bench).
+bench_packages=(python3-matplotlib)
+
 missing_packages() {
 	local p
 	for p in "${packages[@]}"; do
@@ -48,9 +51,10 @@ install_packages() {
 }
 
 main() {
+	[ "${1:-}" != bench ] || packages+=("${bench_packages[@]}")
 	install_packages
 	"$VNETMQ_REPO/tools/fetch-sparse.sh" "$VNETMQ_CACHE" >/dev/null
 	ccache --max-size=8G >/dev/null
 }
 
-main
+main "$@"

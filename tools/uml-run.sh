@@ -20,7 +20,8 @@ name=$1
 job=$(realpath "$2")
 shift 2
 
-linux=$KBUILD/linux
+# VNETMQ_LINUX: another kernel (make bench's); VNETMQ_UML_CPUS: its CPUs.
+linux=${VNETMQ_LINUX:-$KBUILD/linux}
 [ -x "$linux" ] || die "no rig kernel at $linux: run 'make kernel' first"
 [ -x "$job" ] || die "job $job is not an executable file"
 
@@ -38,7 +39,7 @@ log=$LOGS/$name.console.log
 # UML maps its memory from a file in TMPDIR: it must allow exec.
 set +e
 TMPDIR=$tmp timeout "${VNETMQ_UML_TIMEOUT:-900}" "$linux" \
-	mem=1G seccomp=on ncpus=2 \
+	mem=1G seccomp=on ncpus="${VNETMQ_UML_CPUS:-2}" \
 	rootfstype=hostfs rootflags=/ ro \
 	init="$VNETMQ_REPO/tools/uml-init.sh" \
 	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 "${env_words[@]}" \

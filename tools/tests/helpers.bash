@@ -47,7 +47,8 @@ EOS
 fake_kernel_source() {
 	local k=$1
 	mkdir -p "$k/drivers/net" "$k/Documentation/networking" \
-		"$k/Documentation/userspace-api/ioctl" "$k/tools/testing/selftests"
+		"$k/Documentation/userspace-api/ioctl" "$k/tools/testing/selftests" \
+		"$k/Documentation/netlink/specs" "$k/tools/net/ynl"
 	echo "# kernel" > "$k/Makefile"
 	printf 'config VETH\n\ttristate "veth"\n\nendif # NET_CORE\n' \
 		> "$k/drivers/net/Kconfig"
@@ -60,6 +61,8 @@ EOF
 	echo 'TARGETS += drivers/net/virtio_net' > "$k/tools/testing/selftests/Makefile"
 	printf '0xBA  00-0F  uapi/linux/liveupdate.h\n0xC0  00-0F  linux/usb/iowarrior.h\n' \
 		> "$k/Documentation/userspace-api/ioctl/ioctl-number.rst"
+	printf 'CFLAGS_tcp_metrics:=x\nCFLAGS_wireguard:=y\n' \
+		> "$k/tools/net/ynl/Makefile.deps"
 }
 
 # Source the rig's apt library in a subshell and run one function of it.

@@ -22,7 +22,8 @@ fake_kernel() {
 fake_repo() {
 	local r=$1 sel=tools/testing/selftests/drivers/net/vnetmq
 	mkdir -p "$r/tools" "$r/drivers/net/vnetmq" "$r/$sel" \
-		"$r/Documentation/networking" "$r/include/uapi/linux"
+		"$r/Documentation/networking" "$r/include/uapi/linux" \
+		"$r/Documentation/netlink/specs"
 	cp "$REPO"/tools/*.sh "$REPO"/tools/*.py "$r/tools/"
 	printf 'config VNETMQ\n\ttristate "vnetmq"\n' > "$r/Kconfig"
 	printf 'VNETMQ DRIVER\nM:\tA <a@a.invalid>\nS:\tMaintained\n' > "$r/MAINTAINERS"
@@ -32,6 +33,8 @@ EOF
 	printf 'int a(void)\n{\n\treturn 1;\n}\n' > "$r/drivers/net/vnetmq/a.c"
 	echo 'vnetmq' > "$r/Documentation/networking/vnetmq.rst"
 	echo '/* vnetmq */' > "$r/include/uapi/linux/vnetmq.h"
+	echo '/* vnetmq netlink */' > "$r/include/uapi/linux/vnetmq_netlink.h"
+	echo 'name: vnetmq' > "$r/Documentation/netlink/specs/vnetmq.yaml"
 	echo 'TEST_PROGS := t.sh' > "$r/$sel/Makefile"
 	printf 'subject: a test series\nIts blurb.\n' > "$r/cover"
 }

@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside the performance kernel (tools/bench.sh boots it):
+# pktgen sends FRAMES 60-byte frames per run into each case's device,
+# RUNS rounds, the cases interleaved within each round (A, B, C, A, B,
+# C, ...) so that drift hits every case alike.  Prints one line per run,
+# "run CASE ROUND PPS", then "done".  Every device sees the same frames:
+# UDP to a TEST-NET-2 address this host does not own, dropped by IP on
+# receive (dummy only frees them: the TX-path bound, not a peer).
+#
+# The backend cases move RW_FRAMES frames through one file per run, with
+# the C program bench-rw (BENCH_RW): read from a vnetmq queue file
+# serving queue pair 0 of a 1-queue device while pktgen sends on it, or
+# from a tun queue (IFF_MULTI_QUEUE) the same way; and written to each.
+#
+# usage: bench-job.sh FRAMES RW_FRAMES RUNS BENCH_RW
+
+set -euo pipefail
+
+FRAMES=$1
+RW_FRAMES=$2
+RUNS=$3
+BENCH_RW=$4
+PG=/proc/net/pktgen
+CASES=(vnetmq vnetmq-gro-off vnetmq-4q veth lo dummy
+       vnetmq-backend tun vnetmq-backend-write tun-write)
+
+die() {
+	echo "bench-job: $*" >&2
+	exit 1
+}
+
+quiet_up() {
+	echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"
+	ip link set dev "$1" up
+}
+
+setup() {
+	ip link add vnetmq0 numtxqueues 1 numrxqueues 1 type vnetmq
+	ip link add vnetmq1 numtxqueues 1 numrxqueues 1 type vnetmq
+	ip link add vnetmq4 numtxqueues 4 numrxqueues 2 type vnetmq
+	ip link add veth0 type veth peer name veth1
+	ip link add dummy0 type dummy
+	ip link add vnetmqb numtxqueues 1 numrxqueues 1 type vnetmq
+	ip tuntap add dev tap0 mode tap multi_queue
+	for d in vnetmq0 vnetmq1 vnetmq4 veth0 veth1 dummy0 vnetmqb tap0; do
+		quiet_up "$d"
+	done
+	ip link set lo up
+	ethtool -K vnetmq1 gro off
+	[ -d "$PG" ] || die "no $PG: the kernel lacks CONFIG_NET_PKTGEN"
+	# Under UML /dev is the host's: make the nodes from sysfs.
+	VNETMQ_NODE=$TMPDIR/vnetmq
+	TUN_NODE=$TMPDIR/tun
+	node "$VNETMQ_NODE" /sys/class/misc/vnetmq/dev
+	node "$TUN_NODE" /sys/class/misc/tun/dev
+}
+
+node() {
+	local nr
+	nr=$(cat "$2") || die "no $2"
+	mknod -m 0600 "$1" c "${nr%:*}" "${nr#*:}"
+}
+
+# device CASE: the device pktgen sends on; its peer's MAC is the
+# frames' destination, so they are for this host at the Ethernet layer.
+case_dev() {
+	case $1 in
+	vnetmq) echo vnetmq0 ;;
+	vnetmq-gro-off) echo vnetmq1 ;;
+	vnetmq-4q) echo vnetmq4 ;;
+	veth) echo veth0 ;;
+	lo) echo lo ;;
+	dummy) echo dummy0 ;;
+	vnetmq-backend*) echo vnetmqb ;;
+	tun*) echo tap0 ;;
+	*) die "no case $1" ;;
+	esac
+}
+
+dst_mac() {
+	case $1 in
+	veth0) cat /sys/class/net/veth1/address ;;
+	*) cat "/sys/class/net/$1/address" ;;
+	esac
+}
+
+pg_set() {
+	echo "$2" > "$PG/$1"
+}
+
+# pktgen DEV FRAMES QMAX: one pktgen run; prints its packets/s.
+pktgen() {
+	local dev=$1 res
+	pg_set kpktgend_0 rem_device_all
+	pg_set kpktgend_0 "add_device $dev"
+	pg_set "$dev" "count $2"
+	pg_set "$dev" "pkt_size 60"
+	pg_set "$dev" "delay 0"
+	pg_set "$dev" "clone_skb 0"
+	pg_set "$dev" "dst_mac $(dst_mac "$dev")"
+	pg_set "$dev" "dst 198.51.100.1"
+	pg_set "$dev" "queue_map_min 0"
+	pg_set "$dev" "queue_map_max $3"
+	pg_set pgctrl start
+	res=$(cat "$PG/$dev")
+	sed -n 's/.* \([0-9][0-9]*\)pps .*/\1/p' <<<"$res" | head -n 1 |
+		grep . || die "$dev: no rate in pktgen's result: $res"
+}
+
+# rw_rate OUTPUT: the rate bench-rw printed.
+rw_rate() {
+	awk '$1 == "rate" { print $2; found = 1 } END { exit !found }' "$1" ||
+		die "bench-rw printed no rate: $(cat "$1")"
+}
+
+# rw_read KIND DEV: a reader on one file while pktgen sends RW_FRAMES.
+rw_read() {
+	local out=$TMPDIR/rw.out pid tries=50 node=$VNETMQ_NODE
+	[ "$1" = vnetmq ] || node=$TUN_NODE
+	"$BENCH_RW" read "$1" "$node" "$2" > "$out" 2>&1 &
+	pid=$!
+	until grep -q '^# ready' "$out"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || die "bench-rw read $1 never got ready: $(cat "$out")"
+		sleep 0.1
+	done
+	pktgen "$2" "$RW_FRAMES" 0 > /dev/null
+	wait "$pid" || die "bench-rw read $1 failed: $(cat "$out")"
+	rw_rate "$out"
+}
+
+rw_write() {
+	local out=$TMPDIR/rw.out node=$VNETMQ_NODE
+	[ "$1" = vnetmq ] || node=$TUN_NODE
+	"$BENCH_RW" write "$1" "$node" "$2" "$RW_FRAMES" > "$out" 2>&1 ||
+		die "bench-rw write $1 failed: $(cat "$out")"
+	rw_rate "$out"
+}
+
+# run_case CASE: one run; prints its frames per second.
+run_case() {
+	local dev
+	dev=$(case_dev "$1")
+	case $1 in
+	vnetmq-4q) pktgen "$dev" "$FRAMES" 3 ;;
+	vnetmq-backend) rw_read vnetmq "$dev" ;;
+	tun) rw_read tun "$dev" ;;
+	vnetmq-backend-write) rw_write vnetmq "$dev" ;;
+	tun-write) rw_write tun "$dev" ;;
+	*) pktgen "$dev" "$FRAMES" 0 ;;
+	esac
+}
+
+main() {
+	local r c pps
+	setup
+	echo "kernel $(uname -r)"
+	for r in $(seq 1 "$RUNS"); do
+		for c in "${CASES[@]}"; do
+			pps=$(run_case "$c")
+			echo "run $c $r $pps"
+		done
+	done
+	echo "done"
+}
+
+main
