@@ -41,10 +41,10 @@ setup() {
 	ip link add vnetmq1 numtxqueues 1 numrxqueues 1 type vnetmq
 	ip link add vnetmq4 numtxqueues 4 numrxqueues 2 type vnetmq
 	ip link add veth0 type veth peer name veth1
-	ip link add dummy0 type dummy
+	ip link add dummyb type dummy
 	ip link add vnetmqb numtxqueues 1 numrxqueues 1 type vnetmq
 	ip tuntap add dev tap0 mode tap multi_queue
-	for d in vnetmq0 vnetmq1 vnetmq4 veth0 veth1 dummy0 vnetmqb tap0; do
+	for d in vnetmq0 vnetmq1 vnetmq4 veth0 veth1 dummyb vnetmqb tap0; do
 		quiet_up "$d"
 	done
 	ip link set lo up
@@ -72,7 +72,7 @@ case_dev() {
 	vnetmq-4q) echo vnetmq4 ;;
 	veth) echo veth0 ;;
 	lo) echo lo ;;
-	dummy) echo dummy0 ;;
+	dummy) echo dummyb ;;
 	vnetmq-backend*) echo vnetmqb ;;
 	tun*) echo tap0 ;;
 	*) die "no case $1" ;;

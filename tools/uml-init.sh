@@ -23,6 +23,8 @@ mount -t hostfs none /mnt -o "$VNETMQ_OUT"
 export VNETMQ_OUT=/mnt
 
 echo "uml-init: running $VNETMQ_JOB $VNETMQ_ARGS"
+# VNETMQ_ARGS: the job's arguments, joined by commas (uml-run.sh).
+IFS=,
 # shellcheck disable=SC2086 # VNETMQ_ARGS is a word list by design
 "$VNETMQ_JOB" $VNETMQ_ARGS > /mnt/job.out 2>&1
 rc=$?

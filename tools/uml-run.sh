@@ -26,8 +26,13 @@ linux=${VNETMQ_LINUX:-$KBUILD/linux}
 [ -x "$job" ] || die "job $job is not an executable file"
 
 out=$BUILD/uml/$name
-# NAME=VALUE words on the kernel command line become init's environment.
-env_words=("VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$*"
+# NAME=VALUE words on the kernel command line become init's environment;
+# a value holds no blank, so the job's arguments go joined by commas.
+for arg in "$@"; do
+	[[ $arg != *[[:space:],]* ]] ||
+		die "job argument '$arg': no blanks or commas (the kernel command line splits them)"
+done
+env_words=("VNETMQ_OUT=$out" "VNETMQ_JOB=$job" "VNETMQ_ARGS=$(IFS=,; echo "$*")"
 	"VNETMQ_KSRC=$TREE")
 [ -z "${VNETMQ_QFILE:-}" ] || env_words+=("VNETMQ_QFILE=$VNETMQ_QFILE")
 [ -z "${VNETMQ_IOCTL:-}" ] || env_words+=("VNETMQ_IOCTL=$VNETMQ_IOCTL")
