@@ -14,7 +14,7 @@
 # serving queue pair 0 of a 1-queue device while pktgen sends on it, or
 # from a tun queue (IFF_MULTI_QUEUE) the same way; and written to each.
 #
-# usage: bench-job.sh FRAMES RW_FRAMES RUNS BENCH_RW
+# usage: bench-job.sh FRAMES RW_FRAMES RUNS BENCH_RW [CASE+CASE+...]
 
 set -euo pipefail
 
@@ -23,8 +23,10 @@ RW_FRAMES=$2
 RUNS=$3
 BENCH_RW=$4
 PG=/proc/net/pktgen
-CASES=(vnetmq vnetmq-gro-off vnetmq-4q veth lo dummy
-       vnetmq-backend tun vnetmq-backend-write tun-write)
+ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-4q veth lo dummy
+	   vnetmq-backend tun vnetmq-backend-write tun-write)
+CASES=("${ALL_CASES[@]}")
+[ -z "${5:-}" ] || IFS=+ read -r -a CASES <<< "$5"
 
 die() {
 	echo "bench-job: $*" >&2
@@ -155,6 +157,10 @@ run_case() {
 
 main() {
 	local r c pps
+	for c in "${CASES[@]}"; do
+		[[ " ${ALL_CASES[*]} " == *" $c "* ]] ||
+			die "no case '$c' (have: ${ALL_CASES[*]})"
+	done
 	setup
 	echo "kernel $(uname -r)"
 	for r in $(seq 1 "$RUNS"); do

@@ -8,7 +8,10 @@
 # $BUILD/bench/results.json, the chart $BUILD/bench/results.png, and the
 # table on stdout.
 #
-# usage: bench.sh     FRAMES (frames per run) and RUNS from the environment
+# usage: bench.sh     FRAMES (frames per pktgen run), RW_FRAMES (per run
+#                     through a file), RUNS and CASES (a blank-separated
+#                     subset; tools/bench-job.sh lists them) from the
+#                     environment
 
 set -euo pipefail
 # shellcheck source=tools/lib.sh
@@ -49,7 +52,7 @@ main() {
 	VNETMQ_LINUX=$KBUILD/linux VNETMQ_UML_CPUS=1 VNETMQ_UML_QUIET=1 \
 		VNETMQ_UML_TIMEOUT=3600 "$VNETMQ_REPO/tools/uml-run.sh" bench \
 		"$VNETMQ_REPO/tools/bench-job.sh" "$FRAMES" "$RW_FRAMES" \
-		"$RUNS" "$rw" || rc=$?
+		"$RUNS" "$rw" ${CASES:+"${CASES// /+}"} || rc=$?
 	[ "$rc" = 0 ] ||
 		die "the benchmark failed (exit $rc); see $BUILD/uml/bench/job.out and $LOGS/bench.console.log"
 	"$PY" "$VNETMQ_REPO/tools/bench-report.py" \
