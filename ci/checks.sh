@@ -15,11 +15,19 @@ CHECKPATCH_FLAGS=(--terse --strict --codespell
 	--show-types --showfile)
 FINDING_RE=': (ERROR|WARNING|CHECK):'
 
-# is_generated FILE: FILE was written by the kernel's ynl_gen_c.py from a
-# netlink spec (it carries a YNL-GEN marker).  Its layout is the
-# generator's: the ynl gate checks that it is what the spec yields.
+# The marker of a file the kernel's ynl_gen_c.py wrote from a netlink
+# spec.  Such a file's layout is the generator's: the ynl gate checks that
+# it is what the spec yields.
+YNL_GEN_RE='^/\* YNL-GEN '
+
+# is_generated FILE: FILE carries the marker.
 is_generated() {
-	grep -q '^/\* YNL-GEN ' "$1" 2>/dev/null
+	grep -q "$YNL_GEN_RE" "$1" 2>/dev/null
+}
+
+# generated_files GIT_TREE: vnetmq's generated files in that tree.
+generated_files() {
+	git -C "$1" grep -l "$YNL_GEN_RE" -- "${SERIES_PATHS[@]}"
 }
 
 # check_checkpatch KERNEL_TREE [-f] FILE: checkpatch from that tree;
@@ -54,7 +62,7 @@ check_ynl() {
 		path=$f
 		[[ $f == /* ]] || path=$ksrc/$f
 		# The line before the marker names the spec: "/*\tSPEC */".
-		read -r spec _ mode kind < <(grep -h -B1 '^/\* YNL-GEN ' \
+		read -r spec _ mode kind < <(grep -h -B1 "$YNL_GEN_RE" \
 			"$path" | sed 's@/\*\(.*\)\*/@\1@' | tr '\n' ' ')
 		args=$(sed -n 's@/\* YNL-ARG \(.*\) \*/@\1@p' "$path")
 		# shellcheck disable=SC2086 # YNL-ARG is a word list

@@ -96,14 +96,9 @@ gate_selftests() {
 		"$out/selftests.log" check_selftest_dir "$VNETMQ_REPO/$selftests"
 }
 
-# The files ynl_gen_c.py wrote, relative to the tree.
-generated_files() {
-	(cd "$VNETMQ_REPO" && git grep -l '^/\* YNL-GEN ' -- "${SERIES_PATHS[@]}")
-}
-
 gate_ynl() {
 	local -a files
-	mapfile -t files < <(generated_files)
+	mapfile -t files < <(generated_files "$VNETMQ_REPO")
 	gate ynl "generated netlink code matches its spec; yamllint; YNL build" \
 		"$out/ynl.log" check_ynl "$TREE" "${files[@]}"
 }

@@ -152,8 +152,7 @@ series_level() {
 # NIPA's per-series ynl check, on the tree the whole series yields.
 series_ynl() {
 	local -a files
-	mapfile -t files < <(git -C "$WT" grep -l '^/\* YNL-GEN ' -- \
-		"${SERIES_PATHS[@]}")
+	mapfile -t files < <(generated_files "$WT")
 	check_ynl "$WT" "${files[@]}" > "$out/ynl.log" 2>&1 ||
 		{ sed 's/^/series: ynl: /' "$out/ynl.log" >&2; return 1; }
 }
