@@ -15,10 +15,12 @@
 #include "netlink-gen.h"
 #include "vnetmq.h"
 
-/* Where a QUEUE_GET dump goes on from, in netlink_callback.ctx. */
+/*
+ * Where a QUEUE_GET dump goes on from, in netlink_callback.ctx: the next
+ * queue of each type (enum vnetmq_queue_type).
+ */
 struct vnetmq_nl_dump_ctx {
-	u32 rxq;
-	u32 txq;
+	u32 next[VNETMQ_QUEUE_TYPE_TX + 1];
 };
 
 /**
@@ -69,6 +71,13 @@ static struct net_device *vnetmq_nl_dev(const struct genl_info *info)
 	return dev;
 }
 
+/* The queues of @type in use. */
+static unsigned int vnetmq_nl_queues(const struct net_device *dev, int type)
+{
+	return type == VNETMQ_QUEUE_TYPE_RX ? dev->real_num_rx_queues :
+					      dev->real_num_tx_queues;
+}
+
 /*
  * The queue the request names by type and id: 0 and *type = -1 when it
  * names none and @optional allows that.  Context: RTNL.
@@ -88,8 +97,7 @@ static int vnetmq_nl_queue(const struct genl_info *info, struct net_device *dev,
 		return -EINVAL;
 	*type = nla_get_u32(type_attr);
 	*id = nla_get_u32(id_attr);
-	real = *type == VNETMQ_QUEUE_TYPE_RX ? dev->real_num_rx_queues :
-					       dev->real_num_tx_queues;
+	real = vnetmq_nl_queues(dev, *type);
 	if (*id >= real) {
 		NL_SET_BAD_ATTR(info->extack, id_attr);
 		NL_SET_ERR_MSG_FMT(info->extack, "the device has %u %s queues",
@@ -254,7 +262,9 @@ int vnetmq_nl_queue_get_dumpit(struct sk_buff *skb,
 	const struct genl_info *info = genl_info_dump(cb);
 	struct vnetmq_nl_dump_ctx *ctx = (void *)cb->ctx;
 	struct net_device *dev;
+	unsigned int type;
 	int err = 0;
+	u32 *next;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	rtnl_lock();
@@ -264,19 +274,13 @@ int vnetmq_nl_queue_get_dumpit(struct sk_buff *skb,
 		goto out;
 	}
 	/* A queue that did not fit is dumped first next time. */
-	while (ctx->rxq < dev->real_num_rx_queues) {
-		err = vnetmq_nl_fill_queue(skb, dev, VNETMQ_QUEUE_TYPE_RX,
-					   ctx->rxq, info);
-		if (err)
-			goto out;
-		ctx->rxq++;
-	}
-	while (ctx->txq < dev->real_num_tx_queues) {
-		err = vnetmq_nl_fill_queue(skb, dev, VNETMQ_QUEUE_TYPE_TX,
-					   ctx->txq, info);
-		if (err)
-			goto out;
-		ctx->txq++;
+	for (type = 0; type < ARRAY_SIZE(ctx->next); type++) {
+		next = &ctx->next[type];
+		for (; *next < vnetmq_nl_queues(dev, type); (*next)++) {
+			err = vnetmq_nl_fill_queue(skb, dev, type, *next, info);
+			if (err)
+				goto out;
+		}
 	}
 out:
 	rtnl_unlock();
