@@ -5,7 +5,8 @@
 # pktgen sends FRAMES 60-byte frames per run into each case's device,
 # RUNS rounds, the cases interleaved within each round (A, B, C, A, B,
 # C, ...) so that drift hits every case alike.  Prints one line per run,
-# "run CASE ROUND PPS", then "done".  Every device sees the same frames:
+# "run CASE ROUND PPS", for vnetmq's pktgen cases also "polls CASE ROUND
+# FRAMES POLLS" (its NAPI polls in that run), then "done".  Every device sees the same frames:
 # UDP to a TEST-NET-2 address this host does not own, dropped by IP on
 # receive (dummy only frees them: the TX-path bound, not a peer).
 #
@@ -23,7 +24,7 @@ RW_FRAMES=$2
 RUNS=$3
 BENCH_RW=$4
 PG=/proc/net/pktgen
-ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-4q veth lo dummy
+ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-coal-off vnetmq-4q veth lo dummy
 	   vnetmq-backend tun vnetmq-backend-write tun-write)
 CASES=("${ALL_CASES[@]}")
 [ -z "${5:-}" ] || IFS=+ read -r -a CASES <<< "$5"
@@ -41,16 +42,18 @@ quiet_up() {
 setup() {
 	ip link add vnetmq0 numtxqueues 1 numrxqueues 1 type vnetmq
 	ip link add vnetmq1 numtxqueues 1 numrxqueues 1 type vnetmq
+	ip link add vnetmq2 numtxqueues 1 numrxqueues 1 type vnetmq
 	ip link add vnetmq4 numtxqueues 4 numrxqueues 2 type vnetmq
 	ip link add veth0 type veth peer name veth1
 	ip link add dummyb type dummy
 	ip link add vnetmqb numtxqueues 1 numrxqueues 1 type vnetmq
 	ip tuntap add dev tap0 mode tap multi_queue
-	for d in vnetmq0 vnetmq1 vnetmq4 veth0 veth1 dummyb vnetmqb tap0; do
+	for d in vnetmq0 vnetmq1 vnetmq2 vnetmq4 veth0 veth1 dummyb vnetmqb tap0; do
 		quiet_up "$d"
 	done
 	ip link set lo up
 	ethtool -K vnetmq1 gro off
+	ethtool -C vnetmq2 rx-usecs 0
 	[ -d "$PG" ] || die "no $PG: the kernel lacks CONFIG_NET_PKTGEN"
 	# Under UML /dev is the host's: make the nodes from sysfs.
 	VNETMQ_NODE=$TMPDIR/vnetmq
@@ -71,6 +74,7 @@ case_dev() {
 	case $1 in
 	vnetmq) echo vnetmq0 ;;
 	vnetmq-gro-off) echo vnetmq1 ;;
+	vnetmq-coal-off) echo vnetmq2 ;;
 	vnetmq-4q) echo vnetmq4 ;;
 	veth) echo veth0 ;;
 	lo) echo lo ;;
@@ -141,6 +145,22 @@ rw_write() {
 	rw_rate "$out"
 }
 
+# polls DEV: the NAPI polls of DEV's RX queues so far (ethtool -S).
+polls() {
+	ethtool -S "$1" |
+		awk '$1 ~ /^rx_queue_[0-9]+_polls:$/ { n += $2 } END { print n + 0 }'
+}
+
+# pktgen_case CASE: a case pktgen sends into a vnetmq device, whose
+# frames per poll say how well its RX coalescing batches.
+pktgen_case() {
+	case $1 in
+	vnetmq-backend*) return 1 ;;
+	vnetmq*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 # run_case CASE: one run; prints its frames per second.
 run_case() {
 	local dev
@@ -156,7 +176,7 @@ run_case() {
 }
 
 main() {
-	local r c pps
+	local r c p pps
 	for c in "${CASES[@]}"; do
 		[[ " ${ALL_CASES[*]} " == *" $c "* ]] ||
 			die "no case '$c' (have: ${ALL_CASES[*]})"
@@ -165,8 +185,11 @@ main() {
 	echo "kernel $(uname -r)"
 	for r in $(seq 1 "$RUNS"); do
 		for c in "${CASES[@]}"; do
+			pktgen_case "$c" && p=$(polls "$(case_dev "$c")")
 			pps=$(run_case "$c")
 			echo "run $c $r $pps"
+			pktgen_case "$c" || continue
+			echo "polls $c $r $FRAMES $(($(polls "$(case_dev "$c")") - p))"
 		done
 	done
 	echo "done"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vnetmq ethtool operations: channels (-L), rings (-G), stats (-S) and
- * the message level (-s msglvl).  Offloads (-k/-K) are the core's.
+ * vnetmq ethtool operations: channels (-L), rings (-G), coalescing (-C),
+ * stats (-S) and the message level (-s msglvl).  Offloads (-k/-K) are
+ * the core's.
  */
 
 #include <linux/ethtool.h>
@@ -76,7 +77,38 @@ static int vnetmq_set_ringparam(struct net_device *dev,
 	return vnetmq_set_ring_size(dev, ring->rx_pending, extack);
 }
 
+static int vnetmq_get_coalesce(struct net_device *dev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	ec->rx_max_coalesced_frames = priv->coal.frames;
+	ec->rx_coalesce_usecs = priv->coal.usecs;
+	return 0;
+}
+
+/* The core refuses the parameters supported_coalesce_params lacks. */
+static int vnetmq_set_coalesce(struct net_device *dev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = vnetmq_coal_check(ec->rx_max_coalesced_frames,
+				ec->rx_coalesce_usecs, extack);
+	if (err)
+		return err;
+	vnetmq_set_coal(dev, ec->rx_max_coalesced_frames,
+			ec->rx_coalesce_usecs);
+	return 0;
+}
+
 const struct ethtool_ops vnetmq_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
 	.get_drvinfo		= vnetmq_get_drvinfo,
 	.get_msglevel		= vnetmq_get_msglevel,
 	.set_msglevel		= vnetmq_set_msglevel,
@@ -86,6 +118,8 @@ const struct ethtool_ops vnetmq_ethtool_ops = {
 	.set_channels		= vnetmq_set_channels,
 	.get_ringparam		= vnetmq_get_ringparam,
 	.set_ringparam		= vnetmq_set_ringparam,
+	.get_coalesce		= vnetmq_get_coalesce,
+	.set_coalesce		= vnetmq_set_coalesce,
 	.get_sset_count		= vnetmq_get_sset_count,
 	.get_strings		= vnetmq_get_strings,
 	.get_ethtool_stats	= vnetmq_get_ethtool_stats,

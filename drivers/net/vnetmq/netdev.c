@@ -91,6 +91,54 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 	return NETDEV_TX_OK;
 }
 
+/*
+ * A frame joined one of @rq's rings, which holds @waiting frames now.
+ * Schedule the poll if it is due (vnetmq_coal_due()), else make sure the
+ * coalescing timer will: one timer per queue, armed by the first frame
+ * that finds it idle, so no frame waits longer than rx-usecs.
+ */
+static void vnetmq_rxq_kick(struct vnetmq_rxq *rq, unsigned int waiting,
+			    bool urgent)
+{
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+
+	if (vnetmq_coal_due(&priv->coal, waiting, urgent)) {
+		napi_schedule(&rq->napi);
+		return;
+	}
+	/* Fully ordered: the frame is on the ring before the bit is seen
+	 * set.  A timer that clears the bit after this saw it set then
+	 * schedules a poll that finds the frame.
+	 */
+	if (!test_and_set_bit(VNETMQ_RXQ_TIMER, &rq->flags))
+		hrtimer_start(&rq->coal_timer,
+			      us_to_ktime(READ_ONCE(priv->coal.usecs)),
+			      HRTIMER_MODE_REL);
+}
+
+static enum hrtimer_restart vnetmq_coal_timer(struct hrtimer *timer)
+{
+	struct vnetmq_rxq *rq = container_of(timer, struct vnetmq_rxq,
+					     coal_timer);
+
+	/* A frame queued after this sees the bit clear and arms again. */
+	clear_bit(VNETMQ_RXQ_TIMER, &rq->flags);
+	smp_mb__after_atomic();
+	napi_schedule(&rq->napi);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The datapath is down and nothing can arm @rq's timer any more.  A
+ * cancelled timer leaves its bit set, which would keep the next frame
+ * from arming it: clear it.
+ */
+static void vnetmq_rxq_stop_timer(struct vnetmq_rxq *rq)
+{
+	hrtimer_cancel(&rq->coal_timer);
+	clear_bit(VNETMQ_RXQ_TIMER, &rq->flags);
+}
+
 static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
@@ -137,7 +185,8 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 			netif_tx_start_queue(txq);
 	}
 	vnetmq_txq_count(st, len, true, stopped);
-	napi_schedule(&rq->napi);
+	vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
+			netif_xmit_stopped(txq));
 	return NETDEV_TX_OK;
 }
 
@@ -385,9 +434,13 @@ static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 	for (i = 0; i < dev->real_num_rx_queues; i++)
 		__netif_napi_del(&priv->rxq[i].napi);
 	/* One grace period for all the NAPIs deleted above, and for the
-	 * writers of files that saw a ring open.
+	 * writers of files that saw a ring open: the last that could arm
+	 * a coalescing timer.  A timer that fires until it is cancelled
+	 * finds its NAPI disabled.
 	 */
 	synchronize_net();
+	for (i = 0; i < dev->real_num_rx_queues; i++)
+		vnetmq_rxq_stop_timer(&priv->rxq[i]);
 }
 
 static int vnetmq_open(struct net_device *dev)
@@ -683,8 +736,13 @@ static int vnetmq_dev_init(struct net_device *dev)
 
 	priv->msg_enable = NETIF_MSG_DRV | NETIF_MSG_TX_ERR;
 	seqlock_init(&priv->stats_reset);
-	for (i = 0; i < dev->num_rx_queues; i++)
+	priv->coal.frames = VNETMQ_DEF_COAL_FRAMES;
+	priv->coal.usecs = VNETMQ_DEF_COAL_USECS;
+	for (i = 0; i < dev->num_rx_queues; i++) {
 		vnetmq_rxq_init(&priv->rxq[i], dev, i, 0);
+		hrtimer_setup(&priv->rxq[i].coal_timer, vnetmq_coal_timer,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	}
 	/* vnetmq_apply_topology() sizes the rings. */
 	priv->ring_size = VNETMQ_DEF_RING_SIZE;
 	vnetmq_apply_topology(dev);
@@ -876,11 +934,17 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 		reason = SKB_DROP_REASON_DEV_READY;
 	if (!reason) {
 		/* The ring of the pair's class, minus its TX queues' room. */
-		err = vnetmq_ring_inject(&rq->ring[map->tc], skb, map->feeders);
+		struct vnetmq_ring *ring = &rq->ring[map->tc];
+
+		err = vnetmq_ring_inject(ring, skb, map->feeders);
 		if (!err) {
-			napi_schedule(&rq->napi);
+			vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
+					false);
 			return 0;
 		}
+		/* Full: the writer waits for the poll, which is due now. */
+		if (err == -ENOBUFS)
+			vnetmq_rxq_kick(rq, 0, true);
 		/* Closed on a running device: its queues are changing. */
 		if (err == -ENOBUFS || netif_running(dev))
 			return -ENOBUFS;
@@ -915,6 +979,27 @@ bool vnetmq_qfile_writable(struct vnetmq_qfile *qf)
 	rcu_read_unlock();
 	return ok;
 }
+
+/**
+ * vnetmq_set_coal() - set RX interrupt coalescing (ethtool -C)
+ * @dev: the device
+ * @frames: rx-frames, checked by vnetmq_coal_check()
+ * @usecs: rx-usecs, checked by vnetmq_coal_check()
+ *
+ * Takes effect with the next frame; a timer already armed still fires
+ * at its old time.
+ *
+ * Context: RTNL.
+ */
+void vnetmq_set_coal(struct net_device *dev, u32 frames, u32 usecs)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	ASSERT_RTNL();
+	WRITE_ONCE(priv->coal.frames, frames);
+	WRITE_ONCE(priv->coal.usecs, usecs);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_coal);
 
 static int vnetmq_validate_queues(struct nlattr *attr, const char *dir,
 				  struct netlink_ext_ack *extack)

@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/ethtool.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <net/netdev_queues.h>
 #include <net/pkt_sched.h>
@@ -84,6 +85,11 @@ static int vnetmq_itest_init(struct kunit *test)
 	if (!dev)
 		return -ENOMEM;
 	dev->rtnl_link_ops = &vnetmq_link_ops;
+	/* Below IPV6_MIN_MTU: no IPv6 on the device, whose DAD, MLD and
+	 * router solicitations would add frames of their own to the
+	 * counts the cases check.
+	 */
+	dev->mtu = IPV6_MIN_MTU - 1;
 	rtnl_lock();
 	err = register_netdevice(dev);
 	if (!err) {
@@ -631,6 +637,150 @@ static void vnetmq_itest_classes_and_channels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err, 0);
 }
 
+/*
+ * Coalescing that only the count or a stopped TX queue can trigger: a
+ * timer of 10 s, beyond what ethtool may set, never fires within
+ * vnetmq_itest_wait()'s few seconds.
+ */
+static void vnetmq_itest_coal_no_timer(struct net_device *dev, u32 frames)
+{
+	rtnl_lock();
+	vnetmq_set_coal(dev, frames, 10 * USEC_PER_SEC);
+	rtnl_unlock();
+}
+
+static u64 vnetmq_itest_polls(struct net_device *dev, u16 rxq)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return u64_stats_read(&priv->rxq[rxq].stats.polls);
+}
+
+/* rx-frames 4: three frames wait on the ring, the fourth polls all four. */
+static void vnetmq_itest_coal_frames(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	u64 polls = vnetmq_itest_polls(t->dev, 0);
+	unsigned int i;
+
+	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_coal_no_timer(t->dev, 4);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[0].ring[0].skbs), 3);
+	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER,
+					 &priv->rxq[0].flags));
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 0), polls);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_received(t), 0);
+
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 3));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 4));
+	KUNIT_EXPECT_EQ(test, t->rx[0], 4);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 0), polls + 1);
+}
+
+/* Below rx-frames, the timer delivers the frame after rx-usecs. */
+static void vnetmq_itest_coal_timer(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	u64 polls = vnetmq_itest_polls(t->dev, 1);
+
+	vnetmq_itest_no_bql(t->dev, 1);
+	rtnl_lock();
+	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
+	KUNIT_EXPECT_EQ(test, t->rx[1], 1);
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 1), polls + 1);
+}
+
+/*
+ * A TX queue stopped by its ring, or by BQL, waits for completions: the
+ * frame that stops it schedules the poll at once, whatever rx-frames.
+ */
+static void vnetmq_itest_coal_stopped(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	unsigned int i, size = 16;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, size, NULL), 0);
+	rtnl_unlock();
+	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_coal_no_timer(t->dev, VNETMQ_MAX_COAL_FRAMES);
+	/* 14 frames wait; the 15th leaves one slot for 2 feeders: stop. */
+	for (i = 0; i < size - 1; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, size - 1));
+	KUNIT_EXPECT_FALSE(test,
+			   netif_xmit_stopped(netdev_get_tx_queue(t->dev, 0)));
+
+	/* TX queue 2 with BQL as the core set it: the first frame is over
+	 * its limit, and BQL stops the queue.
+	 */
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 2, 0));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, size));
+}
+
+/*
+ * The device goes down with a timer armed: the timer is cancelled, and
+ * the next frame after the device is up again arms it anew.
+ */
+static void vnetmq_itest_coal_down_up(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct vnetmq_rxq *rq = &priv->rxq[0];
+
+	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_coal_no_timer(t->dev, VNETMQ_MAX_COAL_FRAMES);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 0));
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&rq->coal_timer));
+	rtnl_lock();
+	dev_close(t->dev);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&rq->coal_timer));
+	KUNIT_EXPECT_FALSE(test, test_bit(VNETMQ_RXQ_TIMER, &rq->flags));
+	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 100);
+	KUNIT_EXPECT_EQ(test, dev_open(t->dev, NULL), 0);
+	rtnl_unlock();
+	vnetmq_itest_no_bql(t->dev, 0);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 1));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
+}
+
+/* ethtool -C: what is set reads back; a refused value changes nothing. */
+static void vnetmq_itest_coal_ethtool(struct kunit *test)
+{
+	const struct ethtool_ops *ops = &vnetmq_ethtool_ops;
+	struct vnetmq_itest *t = test->priv;
+	struct kernel_ethtool_coalesce kec = {};
+	struct netlink_ext_ack extack = {};
+	struct ethtool_coalesce ec = {};
+	int err;
+
+	KUNIT_EXPECT_EQ(test, ops->get_coalesce(t->dev, &ec, &kec, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ec.rx_max_coalesced_frames,
+			VNETMQ_DEF_COAL_FRAMES);
+	KUNIT_EXPECT_EQ(test, ec.rx_coalesce_usecs, VNETMQ_DEF_COAL_USECS);
+
+	ec.rx_max_coalesced_frames = 8;
+	ec.rx_coalesce_usecs = 50;
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, ops->set_coalesce(t->dev, &ec, &kec, NULL), 0);
+	ec.rx_max_coalesced_frames = 0;
+	err = ops->set_coalesce(t->dev, &ec, &kec, &extack);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+
+	memset(&ec, 0, sizeof(ec));
+	KUNIT_EXPECT_EQ(test, ops->get_coalesce(t->dev, &ec, &kec, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ec.rx_max_coalesced_frames, 8);
+	KUNIT_EXPECT_EQ(test, ec.rx_coalesce_usecs, 50);
+}
+
 static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_mapping),
 	KUNIT_CASE(vnetmq_itest_flow_control_and_timeout),
@@ -644,6 +794,11 @@ static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_stats_reset_queue),
 	KUNIT_CASE(vnetmq_itest_stats_reset_retries_readers),
 	KUNIT_CASE(vnetmq_itest_unregister_removes_devices),
+	KUNIT_CASE(vnetmq_itest_coal_frames),
+	KUNIT_CASE(vnetmq_itest_coal_timer),
+	KUNIT_CASE(vnetmq_itest_coal_stopped),
+	KUNIT_CASE(vnetmq_itest_coal_down_up),
+	KUNIT_CASE(vnetmq_itest_coal_ethtool),
 	{}
 };
 

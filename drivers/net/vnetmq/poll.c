@@ -36,16 +36,61 @@ void vnetmq_rxq_init(struct vnetmq_rxq *rq, struct net_device *dev,
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_init);
 
 /*
- * Report completions of one TX queue's run of consecutive frames.  Frames
- * written to a queue file were never transmitted: nothing completes them.
+ * TX queues whose completions one poll gathers before it reports them.
+ * A ring's frames interleave their TX queues (the seed's topology has
+ * two per ring, pktgen sends them round robin): reporting each run of
+ * one queue would mean a BQL completion and a wake test per frame.
  */
-static void vnetmq_tx_done(struct vnetmq_rxq *rq,
-			   const struct vnetmq_napi_ops *ops,
-			   u16 txq, unsigned int pkts, unsigned int bytes)
+#define VNETMQ_POLL_TXQS	4
+
+struct vnetmq_tx_batch {
+	unsigned int n;
+	struct {
+		u16 txq;
+		unsigned int pkts;
+		unsigned int bytes;
+	} q[VNETMQ_POLL_TXQS];
+};
+
+static void vnetmq_tx_batch_flush(struct vnetmq_rxq *rq,
+				  const struct vnetmq_napi_ops *ops,
+				  struct vnetmq_tx_batch *b)
 {
-	if (pkts && txq != VNETMQ_TXQ_NONE)
-		INDIRECT_CALL_1(ops->tx_done, vnetmq_napi_tx_done,
-				rq, txq, pkts, bytes);
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		INDIRECT_CALL_1(ops->tx_done, vnetmq_napi_tx_done, rq,
+				b->q[i].txq, b->q[i].pkts, b->q[i].bytes);
+	b->n = 0;
+}
+
+/*
+ * Count a received frame's completion for the TX queue that sent it.
+ * Frames written to a queue file were never transmitted: nothing
+ * completes them.
+ */
+static void vnetmq_tx_batch_add(struct vnetmq_rxq *rq,
+				const struct vnetmq_napi_ops *ops,
+				struct vnetmq_tx_batch *b, u16 txq,
+				unsigned int len)
+{
+	unsigned int i;
+
+	if (txq == VNETMQ_TXQ_NONE)
+		return;
+	for (i = 0; i < b->n; i++) {
+		if (b->q[i].txq == txq) {
+			b->q[i].pkts++;
+			b->q[i].bytes += len;
+			return;
+		}
+	}
+	if (b->n == VNETMQ_POLL_TXQS)
+		vnetmq_tx_batch_flush(rq, ops, b);
+	b->q[b->n].txq = txq;
+	b->q[b->n].pkts = 1;
+	b->q[b->n].bytes = len;
+	b->n++;
 }
 
 /*
@@ -89,7 +134,8 @@ static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
  * Receives at most @budget frames from @rq's rings, the ring of the
  * highest traffic class first, each ring in order, and reports each TX
  * queue's share of them as completed (BQL, and a wake if its ring has
- * room again).  A lower class gets only the budget the higher ones left:
+ * room again): once per poll for each of the first VNETMQ_POLL_TXQS TX
+ * queues seen, in the order first seen; more queues flush those.  A lower class gets only the budget the higher ones left:
  * a flood in a low class cannot delay a higher one by more than the
  * frames of one poll already on their way up.
  *
@@ -106,12 +152,11 @@ static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
 int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		   const struct vnetmq_napi_ops *ops)
 {
-	unsigned int run_pkts = 0, run_bytes = 0, bytes = 0;
-	unsigned int tc_work[VNETMQ_MAX_TC];
+	unsigned int tc_work[VNETMQ_MAX_TC], bytes = 0;
 	struct net_device *dev = rq->dev;
+	struct vnetmq_tx_batch done;
 	struct sk_buff_head batch;
 	struct sk_buff *skb;
-	u16 run_txq = 0;
 	int work;
 
 	if (unlikely(budget <= 0))
@@ -124,25 +169,17 @@ int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 	}
 
 	__skb_queue_head_init(&batch);
+	done.n = 0;
 	work = vnetmq_rx_take(rq, &batch, budget, tc_work);
 	while ((skb = __skb_dequeue(&batch))) {
 		/* Until vnetmq_skb_rx_prep() the skb carries its TX queue. */
-		u16 txq = skb_get_queue_mapping(skb);
-
-		if (txq != run_txq) {
-			vnetmq_tx_done(rq, ops, run_txq, run_pkts, run_bytes);
-			run_txq = txq;
-			run_pkts = 0;
-			run_bytes = 0;
-		}
-		run_pkts++;
-		run_bytes += skb->len;
-
+		vnetmq_tx_batch_add(rq, ops, &done, skb_get_queue_mapping(skb),
+				    skb->len);
 		vnetmq_skb_rx_prep(dev, skb, rq->index);
 		bytes += skb->len;
 		INDIRECT_CALL_1(ops->receive, vnetmq_napi_receive, rq, skb);
 	}
-	vnetmq_tx_done(rq, ops, run_txq, run_pkts, run_bytes);
+	vnetmq_tx_batch_flush(rq, ops, &done);
 	vnetmq_rxq_count_poll(rq, tc_work, bytes, work == budget);
 
 	if (work < budget && ops->complete(rq, work)) {

@@ -200,25 +200,54 @@ static void vnetmq_poll_no_reschedule_when_not_completed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->reschedules, 0);
 }
 
-/* Completions go to the TX queue that sent each frame, runs batched. */
+/*
+ * Completions go to the TX queue that sent each frame, one report per
+ * queue and poll however the queues' frames interleave.
+ */
 static void vnetmq_poll_tx_done_per_queue(struct kunit *test)
 {
 	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
-	static const u16 order[] = { 1, 1, 3, 3, 1 };
+	static const u16 order[] = { 1, 3, 1, 3, 1, VNETMQ_TXQ_NONE };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		vnetmq_fake_fill(test, f, 1, order[i]);
-	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 5);
-	KUNIT_ASSERT_EQ(test, f->ndone, 3);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 6);
+	KUNIT_ASSERT_EQ(test, f->ndone, 2);
 	KUNIT_EXPECT_EQ(test, f->done[0].txq, 1);
-	KUNIT_EXPECT_EQ(test, f->done[0].pkts, 2);
-	KUNIT_EXPECT_EQ(test, f->done[0].bytes, 120);
+	KUNIT_EXPECT_EQ(test, f->done[0].pkts, 3);
+	KUNIT_EXPECT_EQ(test, f->done[0].bytes, 180);
 	KUNIT_EXPECT_EQ(test, f->done[1].txq, 3);
 	KUNIT_EXPECT_EQ(test, f->done[1].pkts, 2);
-	KUNIT_EXPECT_EQ(test, f->done[2].txq, 1);
-	KUNIT_EXPECT_EQ(test, f->done[2].pkts, 1);
-	KUNIT_EXPECT_EQ(test, f->done[2].bytes, 60);
+	KUNIT_EXPECT_EQ(test, f->done[1].bytes, 120);
+}
+
+/*
+ * More TX queues in one poll than it gathers: the gathered ones are
+ * reported when the next one comes, and nothing is lost or doubled.
+ */
+static void vnetmq_poll_tx_done_many_queues(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
+	static const u16 order[] = { 0, 1, 2, 3, 4, 0, 5 };
+	unsigned int pkts[6] = {}, bytes = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		vnetmq_fake_fill(test, f, 1, order[i]);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 8), 7);
+	/* 0-3 flushed by 4; then 4, 0 and 5 at the end of the poll. */
+	KUNIT_ASSERT_EQ(test, f->ndone, 7);
+	for (i = 0; i < f->ndone; i++) {
+		KUNIT_ASSERT_LT(test, f->done[i].txq, ARRAY_SIZE(pkts));
+		pkts[f->done[i].txq] += f->done[i].pkts;
+		bytes += f->done[i].bytes;
+	}
+	KUNIT_EXPECT_EQ(test, pkts[0], 2);
+	for (i = 1; i < ARRAY_SIZE(pkts); i++)
+		KUNIT_EXPECT_EQ(test, pkts[i], 1);
+	KUNIT_EXPECT_EQ(test, bytes, 7 * 60);
+	KUNIT_EXPECT_EQ(test, f->done[4].txq, 4);
+	KUNIT_EXPECT_EQ(test, f->done[5].txq, 0);
 }
 
 /* Received frames carry this RX queue, no longer their TX queue. */
@@ -268,6 +297,7 @@ static struct kunit_case vnetmq_poll_cases[] = {
 	KUNIT_CASE(vnetmq_poll_lost_wakeup),
 	KUNIT_CASE(vnetmq_poll_no_reschedule_when_not_completed),
 	KUNIT_CASE(vnetmq_poll_tx_done_per_queue),
+	KUNIT_CASE(vnetmq_poll_tx_done_many_queues),
 	KUNIT_CASE(vnetmq_poll_records_rx_queue),
 	KUNIT_CASE(vnetmq_poll_paused),
 	KUNIT_CASE(vnetmq_poll_flush_drops),

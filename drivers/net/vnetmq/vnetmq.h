@@ -14,6 +14,7 @@
 #ifndef _VNETMQ_H
 #define _VNETMQ_H
 
+#include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/seqlock.h>
 #include <linux/skbuff.h>
@@ -42,6 +43,15 @@ struct netdev_stat_ops;
 #define VNETMQ_TXQ_NONE		U16_MAX
 /* IEEE 802.1Q's eight traffic classes; each has a ring per RX queue. */
 #define VNETMQ_MAX_TC		8
+/*
+ * RX interrupt coalescing (ethtool -C rx-frames, rx-usecs).  The default
+ * batches as many frames as make a poll pay for itself (vnetmq.rst has
+ * the measurements); more than a poll's budget gains nothing.
+ */
+#define VNETMQ_DEF_COAL_FRAMES	16
+#define VNETMQ_DEF_COAL_USECS	20
+#define VNETMQ_MAX_COAL_FRAMES	NAPI_POLL_WEIGHT
+#define VNETMQ_MAX_COAL_USECS	10000
 
 /**
  * struct vnetmq_ring - bounded queue of frames waiting for an RX queue's poll
@@ -163,6 +173,8 @@ struct vnetmq_txq_stats {
  * @paused: debugfs test knob: while set, polls take nothing off @ring,
  *	as a hung RX engine would (used to provoke a TX timeout)
  * @stats: its counters
+ * @coal_timer: schedules @napi for frames that waited rx-usecs
+ * @flags: VNETMQ_RXQ_TIMER: @coal_timer is armed (atomic bit operations)
  */
 struct vnetmq_rxq {
 	struct napi_struct napi;
@@ -172,7 +184,28 @@ struct vnetmq_rxq {
 	u8 nr_rings;
 	bool paused;
 	struct vnetmq_rxq_stats stats;
+	struct hrtimer coal_timer;
+	unsigned long flags;
 } ____cacheline_aligned_in_smp;
+
+enum {
+	VNETMQ_RXQ_TIMER,
+};
+
+/**
+ * struct vnetmq_coal - RX interrupt coalescing of a device (ethtool -C)
+ * @frames: schedule an RX queue's NAPI once this many frames wait on
+ *	one of its rings, 1..VNETMQ_MAX_COAL_FRAMES
+ * @usecs: or at the latest this long after a frame found no timer
+ *	armed; 0 schedules NAPI for every frame
+ *
+ * Written under RTNL, each field with WRITE_ONCE(); the datapath reads
+ * them one at a time, and any mix of old and new values is safe.
+ */
+struct vnetmq_coal {
+	u32 frames;
+	u32 usecs;
+};
 
 /**
  * struct vnetmq_txq_map - where the frames of one TX queue go
@@ -271,6 +304,7 @@ struct vnetmq_backends {
  * @backends: queue files attached to queue pairs
  * @ring_size: the RX ring space of each RX queue set by ethtool -G,
  *	shared out among the traffic classes (RTNL)
+ * @coal: RX interrupt coalescing
  * @stats_reset: written around a change of the queues' counter bases;
  *	a reader of several counters retries across it, so one read never
  *	mixes counts from before and after a reset
@@ -285,6 +319,7 @@ struct vnetmq_priv {
 	struct vnetmq_tc tc;
 	struct vnetmq_backends backends;
 	unsigned int ring_size;
+	struct vnetmq_coal coal;
 	seqlock_t stats_reset;
 	u32 msg_enable;
 	int id;
@@ -319,6 +354,11 @@ void vnetmq_channels_from_queues(struct ethtool_channels *ch,
 int vnetmq_channels_to_queues(const struct ethtool_channels *ch,
 			      unsigned int num_tx, unsigned int num_rx,
 			      unsigned int *tx, unsigned int *rx);
+
+/* coalesce.c: when an RX queue's NAPI is scheduled */
+int vnetmq_coal_check(u32 frames, u32 usecs, struct netlink_ext_ack *extack);
+bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
+		     bool urgent);
 
 /* tc.c: traffic classes */
 struct tc_mqprio_qopt_offload;
@@ -414,6 +454,7 @@ int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
 void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf);
 int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb);
 bool vnetmq_qfile_writable(struct vnetmq_qfile *qf);
+void vnetmq_set_coal(struct net_device *dev, u32 frames, u32 usecs);
 
 /* qfile.c: /dev/vnetmq */
 int vnetmq_qfile_register(void);

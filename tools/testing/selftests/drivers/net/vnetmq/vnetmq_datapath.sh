@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vnetmq's datapath on a real device: per-queue delivery and counters,
-# ethtool -L and -G under traffic, qstats over netdev netlink, and
-# recovery from a TX timeout provoked through debugfs.
+# ethtool -L and -G under traffic, qstats over netdev netlink, recovery
+# from a TX timeout provoked through debugfs, and RX coalescing
+# (ethtool -C).
 
 # Test functions run through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -218,13 +219,79 @@ assert off["lengths"] == [154] * 8, off' "$on" "$off" &&
 		ethtool -k "$DEV" | grep -q "rx-checksumming: on \[fixed\]"
 }
 
+# coal_frames_per_poll FRAMES: pktgen sends FRAMES on TX queue 0; prints
+# the frames RX queue 0 received per NAPI poll, times 10.
+coal_frames_per_poll() {
+	local polls rx
+	polls=$(ethtool_stat "$DEV" rx_queue_0_polls)
+	rx=$(dev_stat "$DEV" rx_packets)
+	pktgen_run "$DEV" "$1" 0 0 || return 1
+	polls=$(($(ethtool_stat "$DEV" rx_queue_0_polls) - polls))
+	rx=$(($(dev_stat "$DEV" rx_packets) - rx))
+	echo "# $(ethtool -c "$DEV" | grep -E '^rx-(usecs|frames):' |
+		tr -s '\t\n' '  '): $rx frames, $polls polls" >&2
+	echo $((rx * 10 / (polls ? polls : 1)))
+}
+
+# ethtool -C: the defaults batch 16 frames a poll; rx-frames 16 with a
+# timer too long to fire polls about once per 16 frames, rx-usecs 0
+# once per frame; below rx-frames, the timer delivers a lone frame.
+test_coalesce() {
+	local batched single got rc=0
+	ethtool -c "$DEV" | grep -qE '^rx-usecs:[[:space:]]+20$' &&
+	ethtool -c "$DEV" | grep -qE '^rx-frames:[[:space:]]+16$' || rc=1
+	ethtool -C "$DEV" rx-frames 16 rx-usecs 10000 || return 1
+	batched=$(coal_frames_per_poll 4000) || return 1
+	ethtool -C "$DEV" rx-usecs 0 || return 1
+	single=$(coal_frames_per_poll 4000) || return 1
+	echo "# frames per poll x10: batched $batched, every frame $single"
+	[ "$batched" -ge 80 ] && [ "$single" -le 15 ] || rc=1
+	ethtool -C "$DEV" rx-frames 64 rx-usecs 1000 || return 1
+	pin_tx_queue "$DEV" 0 || return 1
+	got=$(send_frames "$DEV" 3 2) || rc=1
+	tc qdisc del dev "$DEV" clsact
+	echo "# 3 frames, 64 wanted for a poll: back per RX queue $got"
+	[ "$got" = "3 0 0" ] || rc=1
+	ethtool -C "$DEV" rx-frames 16 rx-usecs 20 || rc=1
+	return "$rc"
+}
+
+# coal_refused WHAT ARGS...: ethtool -C ARGS fails saying WHAT.
+coal_refused() {
+	local want=$1 err
+	shift
+	if err=$(ethtool -C "$DEV" "$@" 2>&1); then
+		echo "# accepted: ethtool -C $*"
+		return 1
+	fi
+	echo "# ethtool -C $*: $err"
+	[[ $err == *"$want"* ]]
+}
+
+# Values out of range are refused with the range, parameters vnetmq has
+# not by the core (supported_coalesce_params), and a refusal changes
+# nothing.
+test_coalesce_refused() {
+	local before rc=0
+	before=$(ethtool -c "$DEV")
+	coal_refused "rx-frames 0 is out of range: 1 to 64" rx-frames 0 ||
+		rc=1
+	coal_refused "rx-frames 65 is out of range" rx-frames 65 || rc=1
+	coal_refused "rx-usecs 10001 is out of range: 0 to 10000" \
+		rx-usecs 10001 || rc=1
+	coal_refused "cannot modify an unsupported parameter" tx-usecs 5 ||
+		rc=1
+	[ "$(ethtool -c "$DEV")" = "$before" ] || rc=1
+	return "$rc"
+}
+
 cleanup() {
 	ip link del "$DEV" 2>/dev/null
 }
 
 ktap_require_root
 trap cleanup EXIT
-ktap_plan 8
+ktap_plan 10
 ktap_check "create and bring up a 4-TX/2-RX device" setup
 ktap_check "per-queue counters follow the mapping" test_per_queue_counters
 ktap_check "ethtool -L under pktgen traffic" test_channels_under_traffic
@@ -234,4 +301,8 @@ ktap_check "pktgen clone_skb refused (no IFF_TX_SKB_SHARING)" \
 	test_no_skb_sharing
 ktap_check "TX timeout recovery" test_tx_timeout_recovery
 ktap_check "ethtool -K gro on merges a TCP flow, off does not" test_gro
+ktap_check "ethtool -C batches frames per poll, or polls every frame" \
+	test_coalesce
+ktap_check "ethtool -C values out of range refused with the range" \
+	test_coalesce_refused
 ktap_finish

@@ -88,13 +88,42 @@ test_classes_protect_voice() {
 }
 
 # The same flood without classes: the voice queue shares the ring, and
-# the flood stops it.  This is what the classes take away.
+# the flood stops it.  This is what the classes take away.  RX queue 1
+# is paused (debugfs) until the flood has filled the ring and the first
+# voice frame has stopped TX queue 3: a draining poll cannot hide the
+# interference, however fast it runs.  Then every voice frame arrives.
 test_without_classes_interference() {
-	local out
+	local knob before pg voice out rc=0
 	tc qdisc del dev "$DEV" root || return 1
-	out=$(flood_with_voice pin) || { show "$out"; return 1; }
-	show "$out"
-	[[ $out == "voice {"* ]] && [ "$(field "$out" 3 tx-stop)" -gt 0 ]
+	knob=$(debugfs_dir "$DEV")/rx1_paused
+	before=$(qstats "$DEV") || return 1
+	pin_tx_queue "$DEV" 3 || return 1
+	echo 1 > "$knob"
+	pktgen_run "$DEV" 100000000 1 1 > /dev/null 2>&1 &
+	pg=$!
+	if wait_for 20 tx_stops_above "$DEV" 1 \
+		"$(qstat "$before" tx 1 tx-stop)"; then
+		"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 20 \
+			--rx-queues 2 --priority 6 --timeout 20 \
+			> "$TMPDIR/voice.json" &
+		voice=$!
+		wait_for 20 tx_stops_above "$DEV" 3 \
+			"$(qstat "$before" tx 3 tx-stop)" || rc=1
+	else
+		echo "# no flood: TX queue 1 never stopped"
+		rc=1
+	fi
+	echo 0 > "$knob"
+	pktgen_stop
+	wait "$pg"
+	[ -z "$voice" ] || wait "$voice" || rc=1
+	tc qdisc del dev "$DEV" clsact
+	out=$(qstats "$DEV") || return 1
+	echo "# voice $(cat "$TMPDIR/voice.json" 2>/dev/null)"
+	echo "# tx 3 tx-stop +$(($(qstat "$out" tx 3 tx-stop) -
+		$(qstat "$before" tx 3 tx-stop)))"
+	grep -q '"rx_queues": \[0, 20\]' "$TMPDIR/voice.json" || rc=1
+	return "$rc"
 }
 
 # refused WHAT ARGS...: mqprio ARGS must fail, tc printing WHAT.
