@@ -17,18 +17,18 @@ set -euo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-FRAMES=${FRAMES:-3000000}
+FRAMES=${FRAMES:-1000000}
 # Through userspace under UML, a frame costs a host context switch or two.
 RW_FRAMES=${RW_FRAMES:-$((FRAMES / 100))}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-15}
 out=$BUILD/bench
 rw=$out/bench-rw
 
 check_args() {
 	[[ $FRAMES =~ ^[1-9][0-9]*$ ]] ||
-		die "FRAMES=$FRAMES: give a frame count per run, e.g. FRAMES=3000000"
+		die "FRAMES=$FRAMES: give a frame count per run, e.g. FRAMES=1000000"
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] ||
-		die "RUNS=$RUNS: give a number of runs per case, e.g. RUNS=5"
+		die "RUNS=$RUNS: give a number of runs per case, e.g. RUNS=15"
 	[[ $RW_FRAMES =~ ^[1-9][0-9]*$ ]] ||
 		die "RW_FRAMES=$RW_FRAMES: give a frame count per backend run"
 }
