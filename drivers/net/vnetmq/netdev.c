@@ -121,8 +121,11 @@ static enum hrtimer_restart vnetmq_coal_timer(struct hrtimer *timer)
 	struct vnetmq_rxq *rq = container_of(timer, struct vnetmq_rxq,
 					     coal_timer);
 
-	/* A frame queued after this sees the bit clear and arms again. */
 	clear_bit(VNETMQ_RXQ_TIMER, &rq->flags);
+	/* Order the clear before the poll's look at the rings: a frame
+	 * queued after that look saw the bit clear and armed the timer
+	 * again.  Pairs with test_and_set_bit() in vnetmq_rxq_kick().
+	 */
 	smp_mb__after_atomic();
 	napi_schedule(&rq->napi);
 	return HRTIMER_NORESTART;

@@ -754,8 +754,8 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 static void vnetmq_itest_coal_ethtool(struct kunit *test)
 {
 	const struct ethtool_ops *ops = &vnetmq_ethtool_ops;
-	struct vnetmq_itest *t = test->priv;
 	struct kernel_ethtool_coalesce kec = {};
+	struct vnetmq_itest *t = test->priv;
 	struct netlink_ext_ack extack = {};
 	struct ethtool_coalesce ec = {};
 	int err;

@@ -135,9 +135,10 @@ static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
  * highest traffic class first, each ring in order, and reports each TX
  * queue's share of them as completed (BQL, and a wake if its ring has
  * room again): once per poll for each of the first VNETMQ_POLL_TXQS TX
- * queues seen, in the order first seen; more queues flush those.  A lower class gets only the budget the higher ones left:
- * a flood in a low class cannot delay a higher one by more than the
- * frames of one poll already on their way up.
+ * queues seen, in the order first seen; more queues flush those.  A
+ * lower class gets only the budget the higher ones left: a flood in a
+ * low class cannot delay a higher one by more than the frames of one
+ * poll already on their way up.
  *
  * Completes NAPI only when it used less than @budget; after completing
  * it looks at the rings once more, because a producer that queued a

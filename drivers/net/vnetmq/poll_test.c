@@ -206,8 +206,8 @@ static void vnetmq_poll_no_reschedule_when_not_completed(struct kunit *test)
  */
 static void vnetmq_poll_tx_done_per_queue(struct kunit *test)
 {
-	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
 	static const u16 order[] = { 1, 3, 1, 3, 1, VNETMQ_TXQ_NONE };
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(order); i++)
@@ -228,8 +228,8 @@ static void vnetmq_poll_tx_done_per_queue(struct kunit *test)
  */
 static void vnetmq_poll_tx_done_many_queues(struct kunit *test)
 {
-	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
 	static const u16 order[] = { 0, 1, 2, 3, 4, 0, 5 };
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 1);
 	unsigned int pkts[6] = {}, bytes = 0, i;
 
 	for (i = 0; i < ARRAY_SIZE(order); i++)

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vnetmq's datapath on a real device: per-queue delivery and counters,
-# ethtool -L and -G under traffic, qstats over netdev netlink, recovery
-# from a TX timeout provoked through debugfs, and RX coalescing
-# (ethtool -C).
+# ethtool -L and -G under traffic, qstats over netdev netlink, and
+# recovery from a TX timeout provoked through debugfs.  Then RX
+# coalescing (ethtool -C).
 
 # Test functions run through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
