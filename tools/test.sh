@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything `make test` runs: the rig's own tests, KUnit, then e2e on the
+# Everything `make test` runs: the rig's own tests, KUnit, then e2e and a
+# short make stress (STRESS_TEST_DURATION seconds, 45 by default) on the
 # same kernel, then the static gates (the series patch by patch among
 # them), then each gate on its deliberately bad sample.  A failing stage
 # does not stop the next; the summary counts every case and gate.
@@ -24,6 +25,8 @@ stage rig "$VNETMQ_REPO/tools/rig-tests.sh"
 stage kunit "$VNETMQ_REPO/tools/kunit.sh"
 if [ -x "$KBUILD/linux" ]; then
 	stage e2e "$VNETMQ_REPO/tools/e2e.sh"
+	stage stress env DURATION="${STRESS_TEST_DURATION:-45}" \
+		"$VNETMQ_REPO/tools/stress.sh"
 else
 	result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"
 fi
