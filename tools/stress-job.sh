@@ -135,7 +135,7 @@ mqprio() {
 		tc qdisc del dev "$DEV" root
 	else
 		tc qdisc add dev "$DEV" root handle 100: mqprio num_tc 2 \
-			map 0 0 0 0 1 1 1 1 0 0 0 0 0 0 0 0 queues 2@0 2@2 \
+			map 0 0 0 0 1 1 1 1 0 0 0 0 0 0 0 0 queues 1@0 1@1 \
 			hw 1 mode dcb
 	fi
 }
