@@ -31,12 +31,7 @@ static const struct vnetmq_due_case vnetmq_due_cases[] = {
 	{ "a full ring below rx-frames",	64, 10000, 0, true, true },
 };
 
-static void vnetmq_due_desc(const struct vnetmq_due_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(vnetmq_due, vnetmq_due_cases, vnetmq_due_desc);
+KUNIT_ARRAY_PARAM_DESC(vnetmq_due, vnetmq_due_cases, desc);
 
 static void vnetmq_coal_due_table(struct kunit *test)
 {
@@ -71,12 +66,7 @@ static const struct vnetmq_check_case vnetmq_check_cases[] = {
 	  "rx-usecs 4294967295 is out of range" },
 };
 
-static void vnetmq_check_desc(const struct vnetmq_check_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(vnetmq_check, vnetmq_check_cases, vnetmq_check_desc);
+KUNIT_ARRAY_PARAM_DESC(vnetmq_check, vnetmq_check_cases, desc);
 
 /* Every refusal says which value and what the range is. */
 static void vnetmq_coal_check_table(struct kunit *test)

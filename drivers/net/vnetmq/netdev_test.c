@@ -638,14 +638,17 @@ static void vnetmq_itest_classes_and_channels(struct kunit *test)
 }
 
 /*
- * Coalescing that only the count or a stopped TX queue can trigger: a
- * timer of 10 s, beyond what ethtool may set, never fires within
+ * rx-usecs for coalescing that only the count or a stopped TX queue can
+ * trigger: 10 s, beyond what ethtool may set, never fires within
  * vnetmq_itest_wait()'s few seconds.
  */
-static void vnetmq_itest_coal_no_timer(struct net_device *dev, u32 frames)
+#define VNETMQ_T_NO_TIMER	(10 * USEC_PER_SEC)
+
+static void vnetmq_itest_set_coal(struct net_device *dev, u32 frames,
+				  u32 usecs)
 {
 	rtnl_lock();
-	vnetmq_set_coal(dev, frames, 10 * USEC_PER_SEC);
+	vnetmq_set_coal(dev, frames, usecs);
 	rtnl_unlock();
 }
 
@@ -665,7 +668,7 @@ static void vnetmq_itest_coal_frames(struct kunit *test)
 	unsigned int i;
 
 	vnetmq_itest_no_bql(t->dev, 0);
-	vnetmq_itest_coal_no_timer(t->dev, 4);
+	vnetmq_itest_set_coal(t->dev, 4, VNETMQ_T_NO_TIMER);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[0].ring[0].skbs), 3);
@@ -687,9 +690,7 @@ static void vnetmq_itest_coal_timer(struct kunit *test)
 	u64 polls = vnetmq_itest_polls(t->dev, 1);
 
 	vnetmq_itest_no_bql(t->dev, 1);
-	rtnl_lock();
-	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
-	rtnl_unlock();
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
 	KUNIT_EXPECT_EQ(test, t->rx[1], 1);
@@ -709,7 +710,8 @@ static void vnetmq_itest_coal_stopped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, size, NULL), 0);
 	rtnl_unlock();
 	vnetmq_itest_no_bql(t->dev, 0);
-	vnetmq_itest_coal_no_timer(t->dev, VNETMQ_MAX_COAL_FRAMES);
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
+			      VNETMQ_T_NO_TIMER);
 	/* 14 frames wait; the 15th leaves one slot for 2 feeders: stop. */
 	for (i = 0; i < size - 1; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
@@ -735,7 +737,8 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	struct vnetmq_rxq *rq = &priv->rxq[0];
 
 	vnetmq_itest_no_bql(t->dev, 0);
-	vnetmq_itest_coal_no_timer(t->dev, VNETMQ_MAX_COAL_FRAMES);
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
+			      VNETMQ_T_NO_TIMER);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 0));
 	KUNIT_EXPECT_TRUE(test, hrtimer_active(&rq->coal_timer));
 	rtnl_lock();

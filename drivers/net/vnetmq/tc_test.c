@@ -108,12 +108,7 @@ static const struct vnetmq_tc_bad vnetmq_tc_bads[] = {
 	{ "frame preemption", vnetmq_tc_preempt, -EOPNOTSUPP, "preemption" },
 };
 
-static void vnetmq_tc_bad_desc(const struct vnetmq_tc_bad *b, char *desc)
-{
-	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(vnetmq_tc_bad, vnetmq_tc_bads, vnetmq_tc_bad_desc);
+KUNIT_ARRAY_PARAM_DESC(vnetmq_tc_bad, vnetmq_tc_bads, name);
 
 /* Each map that does not fit is refused with its own message. */
 static void vnetmq_tc_check_refuses(struct kunit *test)
