@@ -338,7 +338,10 @@ static void vnetmq_start_datapath(struct net_device *dev)
  * Start the real TX queues, or wake them (@wake: the device was running).
  * A queue served by a file whose reader is behind stays stopped: the
  * reader wakes it.  The decision is taken under the file's lock, as the
- * reader's is, and lets the reader wake the queue from here on.
+ * reader's is, and lets the reader wake the queue from here on.  The
+ * queues above the real count carry nothing, but netif_tx_disable()
+ * stopped them too and the TX watchdog checks every queue: they start,
+ * or the watchdog would find them stopped for ever.
  */
 static void vnetmq_start_txqs(struct net_device *dev, bool wake)
 {
@@ -368,6 +371,8 @@ static void vnetmq_start_txqs(struct net_device *dev, bool wake)
 			wake_up_interruptible_poll(&qf->wq, EPOLLOUT);
 		}
 	}
+	for (; i < dev->num_tx_queues; i++)
+		netif_tx_start_queue(netdev_get_tx_queue(dev, i));
 }
 
 /* Readers of the files may not wake TX queues from here on. */

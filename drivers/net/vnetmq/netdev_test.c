@@ -260,7 +260,27 @@ static void vnetmq_itest_wake_other_feeder(struct kunit *test)
 	netif_tx_wake_queue(netdev_get_tx_queue(t->dev, 1));
 }
 
-/* ethtool -L under load: frames on the rings are delivered, not lost. */
+/*
+ * The TX watchdog checks every TX queue, not only the real ones: those
+ * above the real count must not be left stopped.
+ */
+static void vnetmq_itest_idle_txqs_run(struct kunit *test,
+				       struct net_device *dev)
+{
+	struct netdev_queue *txq;
+	unsigned int i;
+
+	for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++) {
+		txq = netdev_get_tx_queue(dev, i);
+		KUNIT_EXPECT_FALSE_MSG(test, netif_xmit_stopped(txq),
+				       "idle TX queue %u stopped", i);
+	}
+}
+
+/*
+ * ethtool -L under load: frames on the rings are delivered, not lost.
+ * Then down and up with fewer queues than the device has.
+ */
 static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 {
 	struct vnetmq_itest *t = test->priv;
@@ -284,6 +304,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 5));
 	KUNIT_EXPECT_EQ(test, t->rx[1], 5);
 	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[1].ring[0]));
+	vnetmq_itest_idle_txqs_run(test, t->dev);
 
 	/* TX queue 1 now loops back to the only RX queue. */
 	for (i = 0; i < 3; i++)
@@ -295,6 +316,13 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	vnetmq_itest_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 8);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 8);
+
+	rtnl_lock();
+	dev_close(t->dev);
+	err = dev_open(t->dev, NULL);
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	vnetmq_itest_idle_txqs_run(test, t->dev);
 
 	rtnl_lock();
 	err = vnetmq_set_queues(t->dev, VNETMQ_T_TXQ, VNETMQ_T_RXQ);
