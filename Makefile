@@ -10,14 +10,15 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e stress gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit e2e stress faults gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
 	@echo 'make test     every KUnit suite, e2e selftest and static gate (CI runs this)'
 	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
-	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run)'
+	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
+	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
 	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
@@ -42,6 +43,10 @@ e2e: kernel
 
 stress: kernel
 	@tools/stress.sh
+	@tools/fault.sh
+
+faults: kernel
+	@tools/fault.sh
 
 gates: setup
 	@ci/gates.sh $(GATES)

@@ -222,7 +222,7 @@ cmd_refresh() {
 		GIT_SEQUENCE_EDITOR=: gwt rebase -q -i --autosquash "$BASE"
 	fi
 	if [ -d "$WT/.git/rebase-merge" ] || [ -d "$WT/.git/rebase-apply" ] ||
-	   gwt log --format=%s "$BASE..HEAD" | grep -q '^fixup! '; then
+	   gwt log --format=%s "$BASE..HEAD" | grep '^fixup! ' > /dev/null; then
 		die "git absorb could not fold the changes in (a conflict?); series/ is unchanged; see $WT"
 	fi
 	# The series ends moved with the rebase: the last one is HEAD, the

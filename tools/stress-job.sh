@@ -131,7 +131,7 @@ lifetime_loop() {
 }
 
 mqprio() {
-	if tc qdisc show dev "$DEV" | grep -q mqprio; then
+	if tc qdisc show dev "$DEV" | grep mqprio > /dev/null; then
 		tc qdisc del dev "$DEV" root
 	else
 		tc qdisc add dev "$DEV" root handle 100: mqprio num_tc 2 \

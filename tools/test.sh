@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make test` runs: the rig's own tests, KUnit, then e2e and a
-# short make stress (STRESS_TEST_DURATION seconds, 45 by default) on the
-# same kernel, then the static gates (the series patch by patch among
+# short make stress (STRESS_TEST_DURATION seconds, 45 by default) and a
+# reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, then the
+# static gates (the series patch by patch among
 # them), then each gate on its deliberately bad sample.  A failing stage
 # does not stop the next; the summary counts every case and gate.
 
@@ -27,6 +28,8 @@ if [ -x "$KBUILD/linux" ]; then
 	stage e2e "$VNETMQ_REPO/tools/e2e.sh"
 	stage stress env DURATION="${STRESS_TEST_DURATION:-45}" \
 		"$VNETMQ_REPO/tools/stress.sh"
+	stage faults env PATHS="${FAULT_TEST_PATHS:-create qfile netlink}" \
+		"$VNETMQ_REPO/tools/fault.sh"
 else
 	result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"
 fi

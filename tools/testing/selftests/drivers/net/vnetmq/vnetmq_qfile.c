@@ -13,6 +13,7 @@
  *        vnetmq_qfile vnethdr DEV
  *        vnetmq_qfile rxfull DEV
  *        vnetmq_qfile perm DEV [allowed]
+ *        vnetmq_qfile write DEV COUNT
  *
  * Every command prints "# ..." lines and exits 0, or says on stderr what
  * failed and exits 1.
@@ -27,6 +28,10 @@
  * lifetimes delete|netns attach to queue 0, block a read and a poll,
  * print "# ready" and wait for SIGUSR1, which the script sends once it
  * has deleted the device (or its netns).
+ *
+ * write attaches a file to queue pair 0 of DEV, writes COUNT 60-byte
+ * frames to it and closes it: the shortest walk through a queue file's
+ * life, which the rig's fault-injection sweep fails step by step.
  *
  * badinput and vnethdr expect every frame DEV transmits on TX queue 0
  * (the script pins it with tc); rxfull expects RX queue 0 paused (the
@@ -1130,6 +1135,25 @@ static int cmd_perm(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_write(const char *dev, const char *count)
+{
+	unsigned long i, n = num(count, "COUNT");
+	unsigned int ifindex = ifindex_of(dev);
+	unsigned char dst[ETH_ALEN];
+	int fd;
+
+	mac_of(dev, dst);
+	fd = qopen();
+	expect(qattach(fd, ifindex, 0, 0, NULL), 0, "ATTACH to %s queue 0",
+	       dev);
+	for (i = 0; i < n; i++) {
+		fill_frame(buf, ETH_ZLEN, dst, i);
+		expect(res(write(fd, buf, ETH_ZLEN)), ETH_ZLEN, "write %lu", i);
+	}
+	close(fd);
+	return 0;
+}
+
 static void __noreturn bad_usage(void)
 {
 	fprintf(stderr, "usage: vnetmq_qfile features\n"
@@ -1137,7 +1161,8 @@ static void __noreturn bad_usage(void)
 		"  vnetmq_qfile lifetimes close|detach|detach-blocked|delete DEV\n"
 		"  vnetmq_qfile lifetimes netns NETNS_PATH DEV\n"
 		"  vnetmq_qfile badinput|vnethdr|rxfull DEV\n"
-		"  vnetmq_qfile perm DEV [allowed]\n");
+		"  vnetmq_qfile perm DEV [allowed]\n"
+		"  vnetmq_qfile write DEV COUNT\n");
 	exit(2);
 }
 
@@ -1166,5 +1191,7 @@ int main(int argc, char **argv)
 		return cmd_rxfull(argv[2]);
 	if (!strcmp(cmd, "perm") && (argc == 3 || argc == 4))
 		return cmd_perm(argc, argv);
+	if (!strcmp(cmd, "write") && argc == 4)
+		return cmd_write(argv[2], argv[3]);
 	bad_usage();
 }

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fault-injection sweep: boot the rig kernel with tools/fault-job.sh,
+# which fails vnetmq's allocations one at a time on every path PATHS
+# names, then scan the console for kernel reports (kmemleak's scan at the
+# end of the boot among them).  The sweep's filters need the address
+# ranges of vnetmq's and kmemleak's text: tools/text-range.py.
+#
+# usage: fault.sh      PATHS (default: every path) from the environment
+
+set -euo pipefail
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ALL_PATHS="create up channels rings qfile mqprio netlink ioctl xmit"
+PATHS=${PATHS:-$ALL_PATHS}
+
+check_args() {
+	local p
+	[ -n "${PATHS//[[:space:]]/}" ] || die "PATHS is empty: name some of: $ALL_PATHS"
+	for p in $PATHS; do
+		[[ " $ALL_PATHS " == *" $p "* ]] ||
+			die "PATHS: no path '$p' (have: $ALL_PATHS)"
+	done
+}
+
+main() {
+	local rc=0 range reject out=$BUILD/uml/faults/job.out
+	check_args
+	reset_results faults
+	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
+	range=$("$PY" "$VNETMQ_REPO/tools/text-range.py" "$KBUILD/linux" \
+		"$KBUILD/drivers/net/vnetmq/built-in.a") ||
+		die "cannot place vnetmq's text in $KBUILD/linux; is it built in?"
+	reject=$("$PY" "$VNETMQ_REPO/tools/text-range.py" "$KBUILD/linux" \
+		"$KBUILD/mm/kmemleak.o") ||
+		die "cannot place kmemleak's text in $KBUILD/linux; is CONFIG_DEBUG_KMEMLEAK on?"
+	build_progs || die "the selftests' C programs did not build; see $LOGS/*-build.log"
+	export VNETMQ_QFILE VNETMQ_IOCTL
+	note "faults: sweeping $PATHS"
+	# shellcheck disable=SC2086 # range, reject and PATHS are word lists
+	VNETMQ_UML_QUIET=1 "$VNETMQ_REPO/tools/uml-run.sh" faults \
+		"$VNETMQ_REPO/tools/fault-job.sh" $range $reject $PATHS || rc=$?
+	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
+	result faults "$rc" "faults: every allocation on $PATHS failed in turn, the device still works"
+	"$VNETMQ_REPO/tools/scan-log.sh" faults "$LOGS/faults.console.log" ||
+		rc=1
+	[ "$rc" = 0 ] ||
+		note "the sweep failed; see $out and $LOGS/faults.console.log"
+	return "$rc"
+}
+
+main
