@@ -102,6 +102,18 @@ debugfs_dir() {
 	echo "/sys/kernel/debug/vnetmq/$id"
 }
 
+# refused WANT CMD...: CMD must fail, with an answer that contains WANT.
+refused() {
+	local want=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		echo "# accepted: $*"
+		return 1
+	fi
+	echo "# $(cut -c 1-72 <<< "${*: -3}"): $out"
+	[[ $out == *"$want"* ]]
+}
+
 # wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
 wait_for() {
 	local tries=$(($1 * 5))

@@ -44,18 +44,6 @@ nl_userns() {
 		"$VNETMQ_DIR/lib.sh" "$@"
 }
 
-# refused WANT CMD...: CMD must fail, with an answer that contains WANT.
-refused() {
-	local want=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "# accepted: $*"
-		return 1
-	fi
-	echo "# $(cut -c 1-72 <<< "${*: -3}"): $out"
-	[[ $out == *"$want"* ]]
-}
-
 # counters_are DEV RX TX: the device's rx and tx packet totals.
 counters_are() {
 	local rx tx
@@ -184,6 +172,27 @@ test_nl_refused() {
 	counters_are "$DEV" 3 3
 }
 
+# nl_raw CASE WANT: vnetmq_nlraw.py's CASE gets WANT ("ERRNO: extack").
+nl_raw() {
+	local got
+	got=$("$PY" "$VNETMQ_DIR/vnetmq_nlraw.py" "$IFINDEX" "$1") || return 1
+	echo "# $1: $got"
+	[ "$got" = "$2" ]
+}
+
+# What no YNL client sends: the family's policy (strict validation, as
+# for every new family) refuses it before vnetmq sees it.
+test_nl_malformed() {
+	local rc=0
+	nl_raw short-ifindex "EINVAL: invalid attribute length" || rc=1
+	nl_raw long-type "EINVAL: invalid attribute length" || rc=1
+	nl_raw unknown-attr "EINVAL: Unknown attribute type" || rc=1
+	nl_raw truncated "EINVAL: bytes leftover after parsing attributes" ||
+		rc=1
+	nl_raw unknown-cmd "EOPNOTSUPP: " || rc=1
+	return "$rc"
+}
+
 # queue_get ARGS...: one queue, as "key=value" words in the spec's order.
 queue_get() {
 	local out
@@ -265,7 +274,7 @@ cleanup() {
 
 ktap_require_root
 trap cleanup EXIT
-ktap_plan 9
+ktap_plan 10
 ktap_check "create and bring up a 4-TX/2-RX device" setup
 ktap_check "SIOCDEVPRIVATE+0 resets every counter" test_ioctl_reset
 ktap_check "other SIOCDEVPRIVATE sub-commands: EOPNOTSUPP" test_ioctl_unknown
@@ -276,6 +285,8 @@ ktap_check "netlink echo sends the payload back, up to 1024 bytes" \
 ktap_check "netlink stats-reset of one queue, then of the device" \
 	test_nl_reset
 ktap_check "netlink refuses bad requests with a message" test_nl_refused
+ktap_check "netlink attributes of the wrong size, unknown ones refused" \
+	test_nl_malformed
 ktap_check "netlink queue-get: every queue, classes, a full ring" \
 	test_nl_queue_get
 ktap_check "netlink queue-get: a queue file serves queue pair 0" \
