@@ -9,6 +9,9 @@
 # FRAMES POLLS" (its NAPI polls in that run), then "done".  Every device sees the same frames:
 # UDP to a TEST-NET-2 address this host does not own, dropped by IP on
 # receive (dummy only frees them: the TX-path bound, not a peer).
+# veth-gro runs every frame through veth's NAPI and GRO, as vnetmq does
+# by default: GRO on its receiver, TSO off on its sender (with TSO on,
+# veth skips GRO for frames no local UDP socket sent).
 #
 # The backend cases move RW_FRAMES frames through one file per run, with
 # the C program bench-rw (BENCH_RW): read from a vnetmq queue file
@@ -24,7 +27,7 @@ RW_FRAMES=$2
 RUNS=$3
 BENCH_RW=$4
 PG=/proc/net/pktgen
-ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-coal-off vnetmq-4q veth lo dummy
+ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-coal-off vnetmq-4q veth veth-gro lo dummy
 	   vnetmq-backend tun vnetmq-backend-write tun-write)
 CASES=("${ALL_CASES[@]}")
 [ -z "${5:-}" ] || IFS=+ read -r -a CASES <<< "$5"
@@ -45,15 +48,19 @@ setup() {
 	ip link add vnetmq2 numtxqueues 1 numrxqueues 1 type vnetmq
 	ip link add vnetmq4 numtxqueues 4 numrxqueues 2 type vnetmq
 	ip link add veth0 type veth peer name veth1
+	ip link add veth2 type veth peer name veth3
 	ip link add dummyb type dummy
 	ip link add vnetmqb numtxqueues 1 numrxqueues 1 type vnetmq
 	ip tuntap add dev tap0 mode tap multi_queue
-	for d in vnetmq0 vnetmq1 vnetmq2 vnetmq4 veth0 veth1 dummyb vnetmqb tap0; do
+	for d in vnetmq0 vnetmq1 vnetmq2 vnetmq4 veth0 veth1 veth2 veth3 dummyb \
+		 vnetmqb tap0; do
 		quiet_up "$d"
 	done
 	ip link set lo up
 	ethtool -K vnetmq1 gro off
 	ethtool -C vnetmq2 rx-usecs 0
+	ethtool -K veth2 tso off
+	ethtool -K veth3 gro on
 	[ -d "$PG" ] || die "no $PG: the kernel lacks CONFIG_NET_PKTGEN"
 	# Under UML /dev is the host's: make the nodes from sysfs.
 	VNETMQ_NODE=$TMPDIR/vnetmq
@@ -77,6 +84,7 @@ case_dev() {
 	vnetmq-coal-off) echo vnetmq2 ;;
 	vnetmq-4q) echo vnetmq4 ;;
 	veth) echo veth0 ;;
+	veth-gro) echo veth2 ;;
 	lo) echo lo ;;
 	dummy) echo dummyb ;;
 	vnetmq-backend*) echo vnetmqb ;;
@@ -88,6 +96,7 @@ case_dev() {
 dst_mac() {
 	case $1 in
 	veth0) cat /sys/class/net/veth1/address ;;
+	veth2) cat /sys/class/net/veth3/address ;;
 	*) cat "/sys/class/net/$1/address" ;;
 	esac
 }
