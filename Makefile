@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e stress faults gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit e2e stress faults module gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -19,6 +19,7 @@ help:
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
+	@echo 'make module   load and unload vnetmq.ko for real, on a kernel of its own ($(BUILD)/module-kernel/)'
 	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
@@ -44,9 +45,13 @@ e2e: kernel
 stress: kernel
 	@tools/stress.sh
 	@tools/fault.sh
+	@tools/module.sh
 
 faults: kernel
 	@tools/fault.sh
+
+module: setup
+	@tools/module.sh
 
 gates: setup
 	@ci/gates.sh $(GATES)

@@ -108,6 +108,14 @@ use_bench_kernel() {
 	KOBJECTS=700
 }
 
+# make module's kernel: vnetmq as a module (kunit/module.config).
+use_module_kernel() {
+	KBUILD=$BUILD/module-kernel
+	KCONFIGS=("$VNETMQ_REPO/kunit/module.config")
+	KNAME=module-kernel
+	KOBJECTS=750
+}
+
 # Build the rig kernel: kunit.py writes and checks the .config, then kbuild
 # runs here rather than inside kunit.py, which throws kbuild's output away
 # and would leave a newcomer 13 silent minutes.  Progress goes to stderr,

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything `make test` runs: the rig's own tests, KUnit, then e2e and a
+# Everything `make test` runs: the rig's own tests, KUnit, then e2e, a
 # short make stress (STRESS_TEST_DURATION seconds, 45 by default) and a
-# reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, then the
-# static gates (the series patch by patch among
-# them), then each gate on its deliberately bad sample.  A failing stage
-# does not stop the next; the summary counts every case and gate.
+# reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, the module
+# test on a kernel of its own (vnetmq.ko), then the static gates (the
+# series patch by patch among them), then each gate on its deliberately
+# bad sample.  A failing stage does not stop the next; the summary
+# counts every case and gate.
 
 set -euo pipefail
 # shellcheck source=tools/lib.sh
@@ -33,6 +34,7 @@ if [ -x "$KBUILD/linux" ]; then
 else
 	result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"
 fi
+stage module "$VNETMQ_REPO/tools/module.sh"
 stage gates "$VNETMQ_REPO/ci/gates.sh"
 stage samples "$VNETMQ_REPO/ci/gate-samples.sh"
 echo "logs, kunit.py JSON and gate outputs: $LOGS"

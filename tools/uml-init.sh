@@ -33,10 +33,13 @@ echo "uml-init: job exited with $rc"
 
 # kmemleak (the rig's debug config) scans only when asked.  Twice: an
 # object whose contents changed since the last scan is not reported
-# yet.  Objects younger than 5 s never are.  What it finds goes to the
-# console, for tools/scan-log.sh.
+# yet.  Objects younger than 5 s never are (MSECS_MIN_AGE, not a knob),
+# so the scan waits that long: what the job freed, or leaked, at its
+# very end counts too.  What it finds goes to the console, for
+# tools/scan-log.sh.
 leaks=/sys/kernel/debug/kmemleak
 if [ -e "$leaks" ]; then
+	sleep 5
 	if echo scan > "$leaks" && echo scan > "$leaks"; then
 		cat "$leaks"
 		echo "uml-init: kmemleak: scanned"
