@@ -42,6 +42,7 @@ DBG=/sys/kernel/debug
 ATTRS=(failslab fail_page_alloc)
 TIMES=1000000
 MAX_POINTS=400
+OP_TIMEOUT=30
 # Best effort by design: the core goes on without a uevent, and a
 # driver never fails on debugfs (vnetmq's knobs are for tests).
 BEST_EFFORT='kobject_uevent_env|debugfs_create'
@@ -90,11 +91,37 @@ injected() {
 	echo "$n"
 }
 
+# guarded WHAT CMD...: CMD in the background.  One that has not finished
+# after OP_TIMEOUT seconds hangs: its kernel stack, the device's
+# counters and every blocked task (sysrq w) are printed, it is killed,
+# and the exit status is 124.
+guarded() {
+	local what=$1 pid waited=0
+	shift
+	"$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge $((OP_TIMEOUT * 10)) ]; then
+			echo "faults: $what hangs; its kernel stack:"
+			cat "/proc/$pid/stack" 2>/dev/null
+			ethtool -S "$DEV" 2>&1
+			echo w > /proc/sysrq-trigger
+			kill -9 "$pid"
+			wait "$pid"
+			return 124
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	wait "$pid"
+}
+
 # with_fault N CMD...: CMD with its Nth allocation under vnetmq failed.
 # The shell arms its own task, then becomes CMD.
 with_fault() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	sh -c 'echo "$0" > /proc/self/fail-nth && exec "$@"' "$@"
+	guarded "point $1: '${*:2}'" \
+		sh -c 'echo "$0" > /proc/self/fail-nth && exec "$@"' "$@"
 }
 
 # loops_back: 8 frames pktgen sends on each TX queue come back.
@@ -104,8 +131,8 @@ loops_back() {
 		wc -l)
 	for q in $(seq 0 $((txqs - 1))); do
 		rx=$(dev_stat "$DEV" rx_packets)
-		pktgen_run "$DEV" 8 "$q" "$q" > /dev/null 2>&1 ||
-			die "pktgen could not send on TX queue $q"
+		guarded "pktgen on TX queue $q" pktgen_run "$DEV" 8 "$q" "$q" \
+			> "$OUT" 2>&1 || die "pktgen could not send on TX queue $q"
 		wait_for 5 rx_reached $((rx + 8)) ||
 			die "TX queue $q: 8 frames sent, $(($(dev_stat "$DEV" rx_packets) - rx)) came back"
 	done
@@ -128,9 +155,9 @@ fresh() {
 }
 
 # Each path: PATH_prep puts the device where the operation starts,
-# PATH_op N runs it with the Nth allocation failed, PATH_check (after a
-# failure) checks and restores the device.  Every check ends in
-# loops_back.
+# PATH_op N runs it with the Nth allocation failed, PATH_check RC checks
+# and restores the device after each run, the last (no failure left to
+# inject) too.  Every check ends in loops_back.
 
 create_prep() {
 	! exists || ip link del "$DEV" || die "cannot delete $DEV"
@@ -285,9 +312,12 @@ sweep() {
 		dmesg -C
 		rc=0
 		"${path}_op" "$n" > "$OUT" 2>&1 || rc=$?
+		[ "$rc" != 124 ] || die "$path: point $n: the command hung"
 		if [ "$(injected)" = "$before" ]; then
 			[ "$rc" = 0 ] ||
 				die "$path: failed (exit $rc) with no fault injected"
+			# The next path starts from a device that works.
+			"${path}_check" 0
 			break
 		fi
 		if [ "$rc" = 0 ]; then
