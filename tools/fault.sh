@@ -26,7 +26,7 @@ check_args() {
 }
 
 main() {
-	local rc=0 range reject out=$BUILD/uml/faults/job.out
+	local rc=0 range reject
 	check_args
 	reset_results faults
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
@@ -42,13 +42,8 @@ main() {
 	# shellcheck disable=SC2086 # range, reject and PATHS are word lists
 	VNETMQ_UML_QUIET=1 "$VNETMQ_REPO/tools/uml-run.sh" faults \
 		"$VNETMQ_REPO/tools/fault-job.sh" $range $reject $PATHS || rc=$?
-	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
-	result faults "$rc" "faults: every allocation on $PATHS failed in turn, the device still works"
-	"$VNETMQ_REPO/tools/scan-log.sh" faults "$LOGS/faults.console.log" ||
-		rc=1
-	[ "$rc" = 0 ] ||
-		note "the sweep failed; see $out and $LOGS/faults.console.log"
-	return "$rc"
+	job_verdict faults "$rc" \
+		"faults: every allocation on $PATHS failed in turn, the device still works"
 }
 
 main

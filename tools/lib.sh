@@ -174,3 +174,15 @@ reset_results() {
 	mkdir -p "$RESULTS" "$LOGS"
 	: > "$RESULTS/$1.tap"
 }
+
+# job_verdict STAGE RC TEXT: the verdict on a uml-run.sh job named STAGE
+# that exited RC: its output on stderr, result TEXT for the stage, then
+# its console scanned for kernel reports.  Returns 1 if either failed.
+job_verdict() {
+	local stage=$1 rc=$2 out=$BUILD/uml/$1/job.out log=$LOGS/$1.console.log
+	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
+	result "$stage" "$rc" "$3"
+	"$VNETMQ_REPO/tools/scan-log.sh" "$stage" "$log" || rc=1
+	[ "$rc" = 0 ] || note "$stage failed; see $out and $log"
+	return "$rc"
+}

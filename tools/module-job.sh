@@ -18,7 +18,6 @@ set -uo pipefail
 
 KO=$1
 WORK=$(mktemp -d)
-DBG=/sys/kernel/debug/vnetmq
 
 die() {
 	echo "module: $*"
@@ -43,13 +42,6 @@ mkdev() {
 	ip link add "$1" numtxqueues "${3:-4}" numrxqueues "${4:-2}" \
 		type vnetmq || die "cannot create $1"
 	[ "$2" = down ] || ip link set "$1" up || die "cannot bring $1 up"
-}
-
-# debugfs_dir DEV: DEV's knobs, named by the bus-info ethtool -i reports.
-debugfs_dir() {
-	local id
-	id=$(ethtool -i "$1" | awk '/^bus-info:/ { sub("vnetmq.", "", $2); print $2 }')
-	echo "$DBG/$id"
 }
 
 # inflight DEV Q: bytes TX queue Q of DEV sent and not yet completed.

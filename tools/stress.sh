@@ -24,7 +24,7 @@ check_args() {
 }
 
 main() {
-	local rc=0 out=$BUILD/uml/stress/job.out
+	local rc=0
 	check_args
 	reset_results stress
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
@@ -34,13 +34,8 @@ main() {
 	VNETMQ_UML_QUIET=1 VNETMQ_UML_TIMEOUT=$((DURATION + 600)) \
 		"$VNETMQ_REPO/tools/uml-run.sh" stress \
 		"$VNETMQ_REPO/tools/stress-job.sh" "$DURATION" "$SEED" || rc=$?
-	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
-	result stress "$rc" "stress: $DURATION s, seed $SEED: the device survives and every frame is accounted for"
-	"$VNETMQ_REPO/tools/scan-log.sh" stress "$LOGS/stress.console.log" ||
-		rc=1
-	[ "$rc" = 0 ] ||
-		note "stress failed; see $out and $LOGS/stress.console.log"
-	return "$rc"
+	job_verdict stress "$rc" \
+		"stress: $DURATION s, seed $SEED: the device survives and every frame is accounted for"
 }
 
 main
