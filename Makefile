@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e stress faults module gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit e2e stress faults module coverage gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -20,6 +20,7 @@ help:
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
 	@echo 'make module   load and unload vnetmq.ko for real, on a kernel of its own ($(BUILD)/module-kernel/)'
+	@echo 'make coverage line and function coverage of the driver by KUnit, e2e and the fault sweep ($(BUILD)/coverage/); STAGES='
 	@echo 'make gates    static gates only; GATES="checkpatch sparse" picks some'
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
@@ -52,6 +53,10 @@ faults: kernel
 
 module: setup
 	@tools/module.sh
+
+coverage:
+	@tools/setup-host.sh coverage
+	@tools/coverage.sh
 
 gates: setup
 	@ci/gates.sh $(GATES)

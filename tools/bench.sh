@@ -54,10 +54,10 @@ main() {
 		"$VNETMQ_REPO/tools/bench-job.sh" "$FRAMES" "$RW_FRAMES" \
 		"$RUNS" "$rw" ${CASES:+"${CASES// /+}"} || rc=$?
 	[ "$rc" = 0 ] ||
-		die "the benchmark failed (exit $rc); see $BUILD/uml/bench/job.out and $LOGS/bench.console.log"
+		die "the benchmark failed (exit $rc); see $UML/bench/job.out and $LOGS/bench.console.log"
 	"$PY" "$VNETMQ_REPO/tools/bench-report.py" \
 		--config "$KBUILD/.config" --frames "$FRAMES" --out "$out" \
-		"$BUILD/uml/bench/job.out"
+		"$UML/bench/job.out"
 }
 
 main

@@ -13,6 +13,6 @@ export VNETMQ_QFILE
 note "booting the rig kernel (console log: $LOGS/demo.console.log)"
 VNETMQ_UML_QUIET=1 "$VNETMQ_REPO/tools/uml-run.sh" demo \
 	"$VNETMQ_REPO/tools/demo-job.sh" || rc=$?
-cat "$BUILD/uml/demo/job.out" 2>/dev/null || true
+cat "$UML/demo/job.out" 2>/dev/null || true
 [ "$rc" = 0 ] || die "the demo failed (exit $rc); see $LOGS/demo.console.log"
 "$VNETMQ_REPO/tools/scan-log.sh" demo "$LOGS/demo.console.log"

@@ -30,7 +30,7 @@ ktap_to_results() {
 
 run_one() {
 	local name=$1 rc=0 out
-	out=$BUILD/uml/$name/job.out
+	out=$UML/$name/job.out
 	"$VNETMQ_REPO/tools/uml-run.sh" "$name" "$selftests/$name" || rc=$?
 	if [ -f "$out" ]; then
 		ktap_to_results "$name" "$out"

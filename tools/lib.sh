@@ -13,6 +13,10 @@ TREE=$BUILD/src
 KBUILD=$BUILD/kernel
 RESULTS=$BUILD/results
 LOGS=$BUILD/logs
+# uml-run.sh's job directories, one per job name, and how it boots:
+# seccomp mode, the one UML SMP runs in.
+UML=$BUILD/uml
+UML_MODE=(seccomp=on "ncpus=${VNETMQ_UML_CPUS:-2}")
 # The host's own python: the pyenv shims on PATH do not work inside UML.
 PY=${PY:-/usr/bin/python3}
 
@@ -86,7 +90,7 @@ kunit_py() {
 	local -a cfg=()
 	shift
 	[ "$cmd" = exec ] || cfg=("${KCONFIGS[@]/#/--kunitconfig=}"
-		--make_options "CC=ccache gcc")
+		"${KMAKE[@]/#/--make_options=}")
 	(cd "$TREE" && "$PY" tools/testing/kunit/kunit.py "$cmd" \
 		--build_dir="$KBUILD" "${cfg[@]}" "$@")
 }
@@ -100,6 +104,8 @@ kunit_py() {
 KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config" "$VNETMQ_REPO/kunit/e2e.config")
 KNAME=kernel
 KOBJECTS=955
+# The compiler, and any other make option, every make of it takes.
+KMAKE=("CC=ccache gcc")
 
 use_bench_kernel() {
 	KBUILD=$BUILD/bench-kernel
@@ -114,6 +120,33 @@ use_module_kernel() {
 	KCONFIGS=("$VNETMQ_REPO/kunit/module.config")
 	KNAME=module-kernel
 	KOBJECTS=750
+}
+
+# make coverage's kernel: the rig's e2e and KUnit configuration built by
+# clang-19 with UML's CONFIG_GCOV, which under clang is source-based
+# coverage (kunit/coverage.config), of the driver's code only
+# (tools/coverage-cc.sh).  The stages run on it keep their
+# results, logs and job directories under $COVERAGE, away from make
+# test's.  A script started with VNETMQ_KERNEL=coverage in its
+# environment picks it (see the end of this file).
+COVERAGE=$BUILD/coverage
+
+use_coverage_kernel() {
+	KBUILD=$BUILD/coverage-kernel
+	KCONFIGS=(. "$VNETMQ_REPO/kunit/e2e.config"
+		  "$VNETMQ_REPO/kunit/coverage.config")
+	KNAME=coverage-kernel
+	KOBJECTS=960
+	KMAKE=(LLVM=-19 "CC=ccache $VNETMQ_REPO/tools/coverage-cc.sh")
+	RESULTS=$COVERAGE/results
+	LOGS=$COVERAGE/logs
+	UML=$COVERAGE/uml
+	# Built by clang, UML loses the host process of user space's first
+	# address space in seccomp mode ("Unexpectedly lost MM child"), and
+	# init dies; ptrace mode, which is UP only, works.  KUnit runs no
+	# user space and keeps its two CPUs.
+	# shellcheck disable=SC2034 # read by uml-run.sh
+	UML_MODE=(seccomp=off ncpus=1)
 }
 
 # Build the rig kernel: kunit.py writes and checks the .config, then kbuild
@@ -132,7 +165,7 @@ build_kernel() {
 		return 1
 	}
 	expect=$(cat "$count" 2>/dev/null || echo "$KOBJECTS")
-	n=$(make -C "$TREE" ARCH=um O="$KBUILD" CC="ccache gcc" \
+	n=$(make -C "$TREE" ARCH=um O="$KBUILD" "${KMAKE[@]}" \
 		-j"$(nproc)" all 2>&1 |
 		"$PY" "$VNETMQ_REPO/tools/progress.py" --label "$KNAME build" \
 			--log "$log" --count '^  (CC|AS) ' --expect "$expect") || {
@@ -179,10 +212,16 @@ reset_results() {
 # that exited RC: its output on stderr, result TEXT for the stage, then
 # its console scanned for kernel reports.  Returns 1 if either failed.
 job_verdict() {
-	local stage=$1 rc=$2 out=$BUILD/uml/$1/job.out log=$LOGS/$1.console.log
+	local stage=$1 rc=$2 out=$UML/$1/job.out log=$LOGS/$1.console.log
 	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
 	result "$stage" "$rc" "$3"
 	"$VNETMQ_REPO/tools/scan-log.sh" "$stage" "$log" || rc=1
 	[ "$rc" = 0 ] || note "$stage failed; see $out and $log"
 	return "$rc"
 }
+
+case ${VNETMQ_KERNEL:-rig} in
+rig) ;;
+coverage) use_coverage_kernel ;;
+*) die "VNETMQ_KERNEL=$VNETMQ_KERNEL: no such kernel (rig or coverage)" ;;
+esac

@@ -23,8 +23,11 @@ packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
 	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint)
 
-# make bench draws its chart with matplotlib (setup-host.sh bench).
+# make bench draws its chart with matplotlib (setup-host.sh bench);
+# make coverage's clang links the profile runtime into the kernel
+# (setup-host.sh coverage).
 bench_packages=(python3-matplotlib)
+coverage_packages=(libclang-rt-19-dev)
 
 missing_packages() {
 	local p
@@ -51,7 +54,12 @@ install_packages() {
 }
 
 main() {
-	[ "${1:-}" != bench ] || packages+=("${bench_packages[@]}")
+	case ${1:-} in
+	"") ;;
+	bench) packages+=("${bench_packages[@]}") ;;
+	coverage) packages+=("${coverage_packages[@]}") ;;
+	*) die "usage: $0 [bench|coverage]" ;;
+	esac
 	install_packages
 	"$VNETMQ_REPO/tools/fetch-sparse.sh" "$VNETMQ_CACHE" >/dev/null
 	ccache --max-size=8G >/dev/null

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 GAP = 64  # the most alignment padding between two objects' .text
+TEXT = (".text", ".ltext")
 
 
 def run(*cmd):
@@ -36,17 +37,22 @@ def kernel_functions(linux):
 
 
 def placed(obj, functions):
-    """(start, end) of OBJ's .text in the kernel, None if it has none."""
-    size, bases = None, set()
+    """(start, end) of OBJ's .text in the kernel, None if it has none.
+    clang's UML objects hold their code in .ltext instead."""
+    sizes, bases = {}, set()
     for line in run("objdump", "-h", "-t", obj).splitlines():
         words = line.split()
-        if len(words) >= 3 and words[1] == ".text" and words[0].isdigit():
-            size = int(words[2], 16)
-        elif len(words) == 6 and words[2] == "F" and words[3] == ".text":
+        if len(words) >= 3 and words[1] in TEXT and words[0].isdigit():
+            if int(words[2], 16):
+                sizes[words[1]] = int(words[2], 16)
+        elif len(words) == 6 and words[2] == "F" and words[3] in TEXT:
             if words[5] in functions:
                 bases.add(functions[words[5]] - int(words[0], 16))
-    if not size:
+    if not sizes:
         return None
+    if len(sizes) != 1:
+        sys.exit(f"text-range: {obj} has code in {' and '.join(sizes)}")
+    size = sizes.popitem()[1]
     if len(bases) != 1:
         sys.exit(f"text-range: cannot place {obj} in the kernel "
                  f"(bases {sorted(hex(b) for b in bases)})")

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make coverage: line and function coverage of the driver
+# (drivers/net/vnetmq/, its KUnit files left out).  Builds make
+# coverage's kernel (clang-19, UML's CONFIG_GCOV: kunit/coverage.config;
+# $BUILD/coverage-kernel), runs the KUnit suites, the e2e selftests and
+# the full fault sweep on it, each boot writing its profile when the
+# kernel halts, merges the profiles and prints the report
+# (tools/coverage-report.py), with an HTML copy under $COVERAGE/html.
+# Not part of make test: a fourth kernel, and a clang build of it.
+#
+# usage: coverage.sh      STAGES (default "kunit e2e faults") from the
+#                         environment
+
+set -euo pipefail
+# The child scripts pick the same kernel, results and logs.
+export VNETMQ_KERNEL=coverage
+# shellcheck source=tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ALL_STAGES="kunit e2e faults"
+STAGES=${STAGES:-$ALL_STAGES}
+PROFRAW=$COVERAGE/profraw
+PROFDATA=$COVERAGE/vnetmq.profdata
+LLVM_SUFFIX=-19
+
+check_args() {
+	local s
+	[ -n "${STAGES//[[:space:]]/}" ] || die "STAGES is empty: name some of: $ALL_STAGES"
+	for s in $STAGES; do
+		[[ " $ALL_STAGES " == *" $s "* ]] ||
+			die "STAGES: no stage '$s' (have: $ALL_STAGES)"
+	done
+}
+
+# clang links the profile runtime into the kernel; Debian ships it in
+# libclang-rt-19-dev, which nothing else of the rig needs.
+check_tools() {
+	local t rt
+	for t in clang llvm-profdata llvm-cov; do
+		command -v "$t$LLVM_SUFFIX" >/dev/null ||
+			die "no $t$LLVM_SUFFIX: run 'make setup'"
+	done
+	rt=$(clang$LLVM_SUFFIX -print-resource-dir)/lib/linux/libclang_rt.profile-x86_64.a
+	[ -f "$rt" ] || die "no $rt: install libclang-rt${LLVM_SUFFIX}-dev ('make coverage' runs 'tools/setup-host.sh coverage' first)"
+}
+
+# The driver's source files, as the kernel was built from them: its
+# KUnit suites are not what is measured.
+driver_sources() {
+	local f
+	for f in "$TREE"/drivers/net/vnetmq/*.[ch]; do
+		case ${f##*/} in
+		*_test.c | test_util.[ch]) ;;
+		*) realpath "$f" ;;
+		esac
+	done
+}
+
+run_stage() {
+	local s=$1 rc=0
+	echo "=== coverage: $s" >&2
+	case $s in
+	kunit) "$VNETMQ_REPO/tools/kunit.sh" || rc=$? ;;
+	e2e) "$VNETMQ_REPO/tools/e2e.sh" || rc=$? ;;
+	faults) "$VNETMQ_REPO/tools/fault.sh" || rc=$? ;;
+	esac
+	return "$rc"
+}
+
+merge_profiles() {
+	local -a raw
+	mapfile -t raw < <(find "$PROFRAW" -name '*.profraw' | sort)
+	[ ${#raw[@]} -gt 0 ] ||
+		die "no profile under $PROFRAW: no boot of $KBUILD/linux halted cleanly (see $LOGS)"
+	note "merging ${#raw[@]} profiles"
+	"llvm-profdata$LLVM_SUFFIX" merge -sparse -o "$PROFDATA" "${raw[@]}" ||
+		die "llvm-profdata could not merge the profiles in $PROFRAW"
+}
+
+# llvm-cov over the driver's files only: JSON for the numbers, text for
+# the lines never run, HTML to read.
+report() {
+	local -a src cov
+	mapfile -t src < <(driver_sources)
+	cov=("llvm-cov$LLVM_SUFFIX" -instr-profile="$PROFDATA" "$KBUILD/linux")
+	"${cov[0]}" export -format=text "${cov[@]:1}" "${src[@]}" \
+		> "$COVERAGE/vnetmq.json" || die "llvm-cov export failed"
+	"${cov[0]}" show -format=text "${cov[@]:1}" "${src[@]}" \
+		> "$COVERAGE/vnetmq.txt" || die "llvm-cov show failed"
+	rm -rf "$COVERAGE/html"
+	"${cov[0]}" show -format=html -output-dir="$COVERAGE/html" \
+		"${cov[@]:1}" "${src[@]}" || die "llvm-cov show -format=html failed"
+	"$PY" "$VNETMQ_REPO/tools/coverage-report.py" "$COVERAGE/vnetmq.json" \
+		"$COVERAGE/vnetmq.txt" "$COVERAGE/uncovered.txt" |
+		tee "$COVERAGE/summary.txt"
+	note "lines never run: $COVERAGE/uncovered.txt; HTML: $COVERAGE/html/index.html"
+}
+
+main() {
+	local s rc=0
+	check_args
+	check_tools
+	prepare_tree
+	build_kernel || die "no coverage kernel; see $LOGS/$KNAME-build.log"
+	rm -rf "$RESULTS" "$PROFRAW"
+	mkdir -p "$RESULTS" "$PROFRAW"
+	# Every boot of the kernel adds its counts to a profile here when it
+	# halts: %4m merges them into a pool of four files per binary, so
+	# that a host process UML forks cannot leave a profile of its own.
+	export LLVM_PROFILE_FILE=$PROFRAW/%4m.profraw
+	for s in $STAGES; do
+		run_stage "$s" || rc=1
+	done
+	merge_profiles
+	report
+	"$PY" "$VNETMQ_REPO/tools/report.py" "$RESULTS" || rc=1
+	[ "$rc" = 0 ] || note "some tests failed: the coverage above counts what ran; see $LOGS"
+	return "$rc"
+}
+
+main
