@@ -17,7 +17,7 @@ SHOW_LINE = re.compile(r'^\s*(\d+)\|\s*([0-9.]+[kMGTPE]?)?\|')
 
 
 def pct(covered, count):
-    """A percentage with one decimal; 100.0 when there is nothing."""
+    """COVERED of COUNT in per cent; 100.0 when there is nothing."""
     return 100.0 * covered / count if count else 100.0
 
 
@@ -50,7 +50,8 @@ def file_table(files):
 
 
 def never_entered(functions, names):
-    """'file:line function' for each function of FILES that never ran."""
+    """'file:line function' for each function of the files NAMES that
+    never ran."""
     out = set()
     for fn in functions:
         if fn['count'] or not fn['filenames'] or not fn['regions']:

@@ -25,15 +25,6 @@ PROFRAW=$COVERAGE/profraw
 PROFDATA=$COVERAGE/vnetmq.profdata
 LLVM_SUFFIX=-19
 
-check_args() {
-	local s
-	[ -n "${STAGES//[[:space:]]/}" ] || die "STAGES is empty: name some of: $ALL_STAGES"
-	for s in $STAGES; do
-		[[ " $ALL_STAGES " == *" $s "* ]] ||
-			die "STAGES: no stage '$s' (have: $ALL_STAGES)"
-	done
-}
-
 # clang links the profile runtime into the kernel; Debian ships it in
 # libclang-rt-19-dev, which nothing else of the rig needs.
 check_tools() {
@@ -47,8 +38,8 @@ check_tools() {
 }
 
 # The driver's source files, named as the kernel was built from them (in
-# the overlay tree, not where its links lead): its
-# KUnit suites are not what is measured.
+# the overlay tree, not where its links lead); its KUnit suites are not
+# what is measured.
 driver_sources() {
 	local f
 	for f in "$TREE"/drivers/net/vnetmq/*.[ch]; do
@@ -101,7 +92,7 @@ report() {
 
 main() {
 	local s rc=0
-	check_args
+	check_words STAGES stage "$STAGES" "$ALL_STAGES"
 	check_tools
 	prepare_tree
 	build_kernel || die "no coverage kernel; see $LOGS/$KNAME-build.log"

@@ -16,18 +16,9 @@ set -euo pipefail
 ALL_PATHS="create up channels rings qfile mqprio netlink ioctl xmit"
 PATHS=${PATHS:-$ALL_PATHS}
 
-check_args() {
-	local p
-	[ -n "${PATHS//[[:space:]]/}" ] || die "PATHS is empty: name some of: $ALL_PATHS"
-	for p in $PATHS; do
-		[[ " $ALL_PATHS " == *" $p "* ]] ||
-			die "PATHS: no path '$p' (have: $ALL_PATHS)"
-	done
-}
-
 main() {
 	local rc=0 range reject
-	check_args
+	check_words PATHS path "$PATHS" "$ALL_PATHS"
 	reset_results faults
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
 	range=$("$PY" "$VNETMQ_REPO/tools/text-range.py" "$KBUILD/linux" \

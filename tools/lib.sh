@@ -67,6 +67,16 @@ build_progs() {
 	done
 }
 
+# check_words VAR NOUN WORDS ALL: WORDS (VAR's value) names at least one
+# of ALL, and nothing else.
+check_words() {
+	local var=$1 noun=$2 words=$3 all=$4 w
+	[ -n "${words//[[:space:]]/}" ] || die "$var is empty: name some of: $all"
+	for w in $words; do
+		[[ " $all " == *" $w "* ]] || die "$var: no $noun '$w' (have: $all)"
+	done
+}
+
 # The kernel tree to build: KSRC if given, else Debian's pinned source.
 pristine_tree() {
 	if [ -n "$KSRC" ]; then
@@ -136,7 +146,7 @@ use_coverage_kernel() {
 	KCONFIGS=(. "$VNETMQ_REPO/kunit/e2e.config"
 		  "$VNETMQ_REPO/kunit/coverage.config")
 	KNAME=coverage-kernel
-	KOBJECTS=960
+	KOBJECTS=930
 	KMAKE=(LLVM=-19 "CC=ccache $VNETMQ_REPO/tools/coverage-cc.sh")
 	RESULTS=$COVERAGE/results
 	LOGS=$COVERAGE/logs
