@@ -41,7 +41,7 @@ touched_dirs() {
 # check_patch PATCH LOGBASE: apply PATCH in WT and check it; prints one
 # "NAME ok|fail" line per check.
 check_patch() {
-	local patch=$1 logs=$2 d
+	local patch=$1 logs=$2 d checkpatch
 	local -a files
 	one() {
 		local name=$1
@@ -57,7 +57,10 @@ check_patch() {
 		return
 	fi
 	one greps check_greps "$patch"
-	one checkpatch check_checkpatch "$WT" "$patch"
+	# checkpatch, the slowest check, reads only the patch and the
+	# tree's unchanging parts: it runs beside the build.
+	one checkpatch check_checkpatch "$WT" "$patch" > "$logs.checkpatch.verdict" &
+	checkpatch=$!
 	mapfile -t files < <(git -C "$WT" diff --name-only --diff-filter=d HEAD~1 HEAD |
 		grep -E '\.[ch]$' | sed "s|^|$WT/|")
 	one kernel-doc check_kerneldoc "$WT" "${files[@]}"
@@ -68,6 +71,8 @@ check_patch() {
 	for d in $(touched_dirs selftest); do
 		one "selftests-${d//\//_}" check_selftest_dir "$WT/$d"
 	done
+	wait "$checkpatch" || true
+	cat "$logs.checkpatch.verdict"
 }
 
 # check_patches BASE PATCH...: "PATCH CHECK ok|fail" for every patch,
