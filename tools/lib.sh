@@ -129,7 +129,7 @@ use_module_kernel() {
 	KBUILD=$BUILD/module-kernel
 	KCONFIGS=("$VNETMQ_REPO/kunit/module.config")
 	KNAME=module-kernel
-	KOBJECTS=750
+	KOBJECTS=760
 }
 
 # make coverage's kernel: the rig's e2e and KUnit configuration built by
