@@ -178,11 +178,21 @@ voice_beside_flood() {
 }
 
 # pktgen_attach DEV: make DEV pktgen's only device, on its first thread.
+# rem_device_all only flags the thread and waits 125 ms for it; on a busy
+# machine the thread takes longer, and until it has run, adding the same
+# device again fails with EBUSY ("interface already used").
 pktgen_attach() {
 	local pg=/proc/net/pktgen
 	[ -d "$pg" ] || modprobe pktgen 2>/dev/null
-	echo "rem_device_all" > "$pg/kpktgend_0" &&
-	echo "add_device $1" > "$pg/kpktgend_0"
+	echo "rem_device_all" > "$pg/kpktgend_0" || return 1
+	if ! wait_for 10 pktgen_add_device "$1"; then
+		echo "pktgen: add_device $1 still refused after 10 s" >&2
+		return 1
+	fi
+}
+
+pktgen_add_device() {
+	echo "add_device $1" 2> /dev/null > /proc/net/pktgen/kpktgend_0
 }
 
 # qfile_node DIR: export VNETMQ_NODE, the queue file node: /dev/vnetmq if
