@@ -129,8 +129,7 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 	if (!skb) {
 		if (!vnetmq_qfile_attached(qf))
 			err = -EBADFD;
-	} else if (skb->len + hdr_len +
-		   (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0) > room) {
+	} else if (skb->len + hdr_len > room) {
 		err = -EMSGSIZE;
 	} else {
 		size = priv ? READ_ONCE(priv->ring_size) : 0;
@@ -143,39 +142,28 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 	return err;
 }
 
-/* Copy a frame out: vnet header, then the frame, its VLAN tag in place. */
+/* Copy a frame out: vnet header, then the frame.  vnetmq offers no VLAN
+ * TX offload, so the stack has put any tag into the frame itself before
+ * ndo_start_xmit (validate_xmit_vlan); there is no out-of-band tag here.
+ */
 static ssize_t vnetmq_qfile_put(struct vnetmq_qfile *qf, struct sk_buff *skb,
 				struct iov_iter *to)
 {
-	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	size_t hdr_len = vnetmq_vnet_hdr_len(qf);
-	size_t total = hdr_len + vlan_hlen + skb->len;
 	struct virtio_net_hdr hdr;
-	int offset = 0;
 
 	if (hdr_len) {
 		/* A GSO type no virtio_net_hdr describes: one validated
 		 * before the file attached got past ndo_features_check.
 		 */
-		if (virtio_net_hdr_from_skb(skb, &hdr, true, false, vlan_hlen))
+		if (virtio_net_hdr_from_skb(skb, &hdr, true, false, 0))
 			return -EINVAL;
 		if (copy_to_iter(&hdr, hdr_len, to) != hdr_len)
 			return -EFAULT;
 	}
-	if (vlan_hlen) {
-		__be16 tag[2] = { skb->vlan_proto,
-				  htons(skb_vlan_tag_get(skb)) };
-
-		/* The addresses, then the tag where their EtherType was. */
-		offset = 2 * ETH_ALEN;
-		if (skb_copy_datagram_iter(skb, 0, to, offset))
-			return -EFAULT;
-		if (copy_to_iter(tag, sizeof(tag), to) != sizeof(tag))
-			return -EFAULT;
-	}
-	if (skb_copy_datagram_iter(skb, offset, to, skb->len - offset))
+	if (skb_copy_datagram_iter(skb, 0, to, skb->len))
 		return -EFAULT;
-	return total;
+	return hdr_len + skb->len;
 }
 
 static ssize_t vnetmq_qfile_read_iter(struct kiocb *iocb, struct iov_iter *to)

@@ -5,8 +5,8 @@
 # 4-TX/4-RX device.  Traffic on every queue with files attached to some
 # (the rest loop back), backpressure both ways, frames dropped at close
 # and at link down, ethtool -L refused while attached, the lifetimes of
-# files against their devices, bad input, the vnet header both ways, and
-# permissions.
+# files against their devices, bad input, the vnet header both ways, VLAN
+# tags, and permissions.
 # vnetmq_qfile (built from vnetmq_qfile.c) does the file side; it checks
 # each answer of the kernel itself and says on stderr what differed.
 
@@ -374,6 +374,17 @@ test_vnethdr() {
 	run_shown "$QF" vnethdr "$DEV"
 }
 
+# A VLAN device on top: its frames reach the file with the tag inline.
+test_vlan() {
+	local rc=0
+
+	ip link add link "$DEV" name "$DEV.42" type vlan id 42 &&
+		ip link set "$DEV.42" up || return 1
+	run_shown "$QF" vlan "$DEV" "$DEV.42" 42 || rc=1
+	ip link del "$DEV.42" || rc=1
+	return "$rc"
+}
+
 test_perm_user() {
 	run_shown setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$QF" perm "$DEV"
@@ -416,7 +427,7 @@ cleanup() {
 SERVER=
 ktap_require_root
 trap cleanup EXIT
-ktap_plan 19
+ktap_plan 20
 ktap_check "create a 4-TX/4-RX device, the node, features" setup
 ktap_check "2 files attached, pktgen on 4 TX queues: frames add up" \
 	test_traffic_count
@@ -441,6 +452,7 @@ ktap_check "netns deleted first: blocked calls wake, then EBADFD" \
 ktap_check "bad input: lengths, buffers, pointers, ioctls, attach" \
 	test_badinput
 ktap_check "vnet header: a TCP GSO frame both ways" test_vnethdr
+ktap_check "a VLAN device's frames carry their tag inline" test_vlan
 ktap_check "EPERM for an unprivileged user" test_perm_user
 userns_check "EPERM for root of a new user namespace" test_perm_userns
 userns_check "root of a user namespace attaches in its own netns" \

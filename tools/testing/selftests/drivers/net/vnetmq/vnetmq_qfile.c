@@ -11,6 +11,7 @@
  *        vnetmq_qfile lifetimes netns NETNS_PATH DEV
  *        vnetmq_qfile badinput DEV
  *        vnetmq_qfile vnethdr DEV
+ *        vnetmq_qfile vlan DEV VLAN_DEV VID
  *        vnetmq_qfile rxfull DEV
  *        vnetmq_qfile perm DEV [allowed]
  *        vnetmq_qfile write DEV COUNT
@@ -33,8 +34,8 @@
  * frames to it and closes it: the shortest walk through a queue file's
  * life, which the rig's fault-injection sweep fails step by step.
  *
- * badinput and vnethdr expect every frame DEV transmits on TX queue 0
- * (the script pins it with tc); rxfull expects RX queue 0 paused (the
+ * badinput, vnethdr and vlan expect every frame DEV transmits on TX
+ * queue 0 (the script pins it with tc); rxfull expects RX queue 0 paused (the
  * debugfs knob rx0_paused), so that its ring fills.
  */
 #define _GNU_SOURCE
@@ -1086,6 +1087,44 @@ static int cmd_vnethdr(const char *dev)
 }
 
 /* rxfull: the script paused RX queue 0, so the file's writes fill it. */
+/*
+ * A frame sent through VLAN device VDEV (VID on top of DEV) reaches the
+ * file with its 802.1Q tag inline: vnetmq offers no VLAN TX offload, so
+ * the core has put the tag into the frame, and a read must have room for
+ * it.
+ */
+static int cmd_vlan(const char *dev, const char *vdev, const char *vid)
+{
+	unsigned long id = num(vid, "VID");
+	unsigned int vifindex = ifindex_of(vdev);
+	const size_t tagged = ETH_ZLEN + 4;
+	unsigned char mac[ETH_ALEN];
+	int a, s;
+
+	mac_of(dev, mac);
+	a = qopen();
+	expect(qattach(a, ifindex_of(dev), 0, 0, NULL), 0,
+	       "ATTACH to %s queue 0", dev);
+	s = pkt_open(vifindex, ETH_P_VNETMQ, 0);
+	fill_frame(buf, ETH_ZLEN, mac, 0);
+	expect(pkt_send(s, vifindex, ETH_P_VNETMQ, buf, ETH_ZLEN), ETH_ZLEN,
+	       "send a %d-byte frame on %s", ETH_ZLEN, vdev);
+	await_frame(a, 2000, "the tagged frame");
+	expect(res(read(a, rbuf, tagged - 1)), -EMSGSIZE,
+	       "read of the %zu-byte tagged frame into %zu bytes", tagged,
+	       tagged - 1);
+	expect(res(read(a, rbuf, BUF_SIZE)), tagged, "read of the tagged frame");
+	if (rbuf[12] != 0x81 || rbuf[13] != 0x00 ||
+	    ((rbuf[14] << 8 | rbuf[15]) & 0xfff) != id ||
+	    memcmp(rbuf + 16, buf + 12, ETH_ZLEN - 12))
+		fail("the frame read is not the frame sent with tag %lu inline",
+		     id);
+	printf("# %s: tag %lu inline, %zu bytes read\n", vdev, id, tagged);
+	close(s);
+	close(a);
+	return 0;
+}
+
 static int cmd_rxfull(const char *dev)
 {
 	struct blocked w = { .kind = B_WRITE };
@@ -1161,6 +1200,7 @@ static void __noreturn bad_usage(void)
 		"  vnetmq_qfile lifetimes close|detach|detach-blocked|delete DEV\n"
 		"  vnetmq_qfile lifetimes netns NETNS_PATH DEV\n"
 		"  vnetmq_qfile badinput|vnethdr|rxfull DEV\n"
+		"  vnetmq_qfile vlan DEV VLAN_DEV VID\n"
 		"  vnetmq_qfile perm DEV [allowed]\n"
 		"  vnetmq_qfile write DEV COUNT\n");
 	exit(2);
@@ -1187,6 +1227,8 @@ int main(int argc, char **argv)
 		return cmd_badinput(argv[2]);
 	if (!strcmp(cmd, "vnethdr") && argc == 3)
 		return cmd_vnethdr(argv[2]);
+	if (!strcmp(cmd, "vlan") && argc == 5)
+		return cmd_vlan(argv[2], argv[3], argv[4]);
 	if (!strcmp(cmd, "rxfull") && argc == 3)
 		return cmd_rxfull(argv[2]);
 	if (!strcmp(cmd, "perm") && (argc == 3 || argc == 4))
