@@ -374,7 +374,7 @@ test_vnethdr() {
 	run_shown "$QF" vnethdr "$DEV"
 }
 
-# A VLAN device on top: its frames reach the file with the tag inline.
+# A VLAN device on top: its frames reach the file with the tag in them.
 test_vlan() {
 	local rc=0
 
@@ -452,7 +452,7 @@ ktap_check "netns deleted first: blocked calls wake, then EBADFD" \
 ktap_check "bad input: lengths, buffers, pointers, ioctls, attach" \
 	test_badinput
 ktap_check "vnet header: a TCP GSO frame both ways" test_vnethdr
-ktap_check "a VLAN device's frames carry their tag inline" test_vlan
+ktap_check "a VLAN device's frames carry their tag in the frame" test_vlan
 ktap_check "EPERM for an unprivileged user" test_perm_user
 userns_check "EPERM for root of a new user namespace" test_perm_userns
 userns_check "root of a user namespace attaches in its own netns" \

@@ -1089,9 +1089,9 @@ static int cmd_vnethdr(const char *dev)
 /* rxfull: the script paused RX queue 0, so the file's writes fill it. */
 /*
  * A frame sent through VLAN device VDEV (VID on top of DEV) reaches the
- * file with its 802.1Q tag inline: vnetmq offers no VLAN TX offload, so
- * the core has put the tag into the frame, and a read must have room for
- * it.
+ * file with its 802.1Q tag in the frame itself: vnetmq offers no VLAN TX
+ * offload, so the core has put the tag there, and a read must have room
+ * for it.
  */
 static int cmd_vlan(const char *dev, const char *vdev, const char *vid)
 {
@@ -1113,13 +1113,15 @@ static int cmd_vlan(const char *dev, const char *vdev, const char *vid)
 	expect(res(read(a, rbuf, tagged - 1)), -EMSGSIZE,
 	       "read of the %zu-byte tagged frame into %zu bytes", tagged,
 	       tagged - 1);
-	expect(res(read(a, rbuf, BUF_SIZE)), tagged, "read of the tagged frame");
+	expect(res(read(a, rbuf, BUF_SIZE)), tagged,
+	       "read of the tagged frame");
 	if (rbuf[12] != 0x81 || rbuf[13] != 0x00 ||
 	    ((rbuf[14] << 8 | rbuf[15]) & 0xfff) != id ||
 	    memcmp(rbuf + 16, buf + 12, ETH_ZLEN - 12))
-		fail("the frame read is not the frame sent with tag %lu inline",
+		fail("the frame read is not the frame sent with tag %lu in it",
 		     id);
-	printf("# %s: tag %lu inline, %zu bytes read\n", vdev, id, tagged);
+	printf("# %s: tag %lu in the frame, %zu bytes read\n", vdev, id,
+	       tagged);
 	close(s);
 	close(a);
 	return 0;
