@@ -35,8 +35,8 @@
  * life, which the rig's fault-injection sweep fails step by step.
  *
  * badinput, vnethdr and vlan expect every frame DEV transmits on TX
- * queue 0 (the script pins it with tc); rxfull expects RX queue 0 paused (the
- * debugfs knob rx0_paused), so that its ring fills.
+ * queue 0 (the script pins it with tc); rxfull expects RX queue 0 paused
+ * (the debugfs knob rx0_paused), so that its ring fills.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -1086,7 +1086,6 @@ static int cmd_vnethdr(const char *dev)
 	return 0;
 }
 
-/* rxfull: the script paused RX queue 0, so the file's writes fill it. */
 /*
  * A frame sent through VLAN device VDEV (VID on top of DEV) reaches the
  * file with its 802.1Q tag in the frame itself: vnetmq offers no VLAN TX
@@ -1115,7 +1114,7 @@ static int cmd_vlan(const char *dev, const char *vdev, const char *vid)
 	       tagged - 1);
 	expect(res(read(a, rbuf, BUF_SIZE)), tagged,
 	       "read of the tagged frame");
-	if (rbuf[12] != 0x81 || rbuf[13] != 0x00 ||
+	if ((rbuf[12] << 8 | rbuf[13]) != ETH_P_8021Q ||
 	    ((rbuf[14] << 8 | rbuf[15]) & 0xfff) != id ||
 	    memcmp(rbuf + 16, buf + 12, ETH_ZLEN - 12))
 		fail("the frame read is not the frame sent with tag %lu in it",
@@ -1127,6 +1126,7 @@ static int cmd_vlan(const char *dev, const char *vdev, const char *vid)
 	return 0;
 }
 
+/* rxfull: the script paused RX queue 0, so the file's writes fill it. */
 static int cmd_rxfull(const char *dev)
 {
 	struct blocked w = { .kind = B_WRITE };
