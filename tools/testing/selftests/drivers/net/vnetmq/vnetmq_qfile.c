@@ -756,6 +756,27 @@ static int cmd_lifetimes(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * An ATTACH whose answer cannot be written back (its argument in
+ * read-only memory) fails, and leaves the file as it was: unattached.
+ */
+static void check_attach_readonly(int fd, unsigned int ifindex)
+{
+	struct vnetmq_attach *ro, a;
+
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	*ro = (struct vnetmq_attach){ ifindex, 0, 0, 0 };
+	if (mprotect(ro, 4096, PROT_READ))
+		fail("mprotect: %s", strerror(errno));
+	expect(res(ioctl(fd, VNETMQ_ATTACH, ro)), -EFAULT,
+	       "ATTACH from read-only memory");
+	expect(qget(fd, &a), -EBADFD, "GET after that ATTACH");
+	munmap(ro, 4096);
+}
+
 /* badinput: a file that never was attached, and bad ATTACH arguments. */
 static void check_unattached(unsigned int ifindex, unsigned int pairs)
 {
@@ -774,6 +795,7 @@ static void check_unattached(unsigned int ifindex, unsigned int pairs)
 	       "GET_FEATURES to NULL");
 	expect(res(ioctl(fd, VNETMQ_ATTACH, NULL)), -EFAULT,
 	       "ATTACH from NULL");
+	check_attach_readonly(fd, ifindex);
 	a = (struct vnetmq_attach){ ifindex, 0, 0, 1 };
 	expect(res(ioctl(fd, VNETMQ_ATTACH, &a)), -EINVAL,
 	       "ATTACH with reserved 1");
@@ -880,8 +902,24 @@ static void check_writes(int a, int tap, const char *dev,
 	}
 }
 
+/*
+ * A read into a bad pointer: the frame was taken off the queue before
+ * the copy failed, so it is dropped and counted, not kept for the next
+ * read.  The sender waits in FD's queue.
+ */
+static void check_read_fault(int fd, const char *dev, void *bad, size_t len)
+{
+	long drops = sysfs_num(dev, "statistics/tx_dropped");
+
+	expect(res(read(fd, bad, len)), -EFAULT, "read into a bad pointer");
+	if (await_stat(dev, "tx_dropped", drops + 1, 1000) != drops + 1)
+		fail("the frame a bad read lost is not in tx_dropped");
+	expect(res(read(fd, rbuf, BUF_SIZE)), -EAGAIN,
+	       "O_NONBLOCK read after it: the frame is gone");
+}
+
 /* writev and readv, short reads, O_NONBLOCK, bad pointers. */
-static void check_iov(int a, int tap, unsigned int ifindex,
+static void check_iov(int a, int tap, const char *dev, unsigned int ifindex,
 		      const unsigned char *mac)
 {
 	struct iovec iov[3] = {
@@ -918,6 +956,10 @@ static void check_iov(int a, int tap, unsigned int ifindex,
 	expect(res(readv(a, iov, 2)), 100, "readv into 20 + 1000 bytes");
 	if (memcmp(rbuf, buf, 100))
 		fail("the frame readv() read differs from the frame sent");
+	expect(pkt_send(tap, ifindex, ETH_P_VNETMQ, buf, 100), 100,
+	       "send it a third time");
+	await_frame(a, 2000, "the 100-byte frame");
+	check_read_fault(a, dev, bad, 100);
 	fcntl(a, F_SETFL, 0);
 	munmap(bad, 4096);
 }
@@ -939,7 +981,7 @@ static int cmd_badinput(const char *dev)
 	check_sharing(a, ifindex, pairs);
 	tap = pkt_open(ifindex, ETH_P_VNETMQ, 0);
 	check_writes(a, tap, dev, mac);
-	check_iov(a, tap, ifindex, mac);
+	check_iov(a, tap, dev, ifindex, mac);
 	close(tap);
 
 	drops = sysfs_num(dev, "statistics/rx_dropped");
@@ -1037,8 +1079,12 @@ static int cmd_vnethdr(const char *dev)
 	unsigned int ifindex = ifindex_of(dev);
 	unsigned char mac[ETH_ALEN];
 	long len, n;
+	void *bad;
 	int a, s;
 
+	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bad == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
 	mac_of(dev, mac);
 	a = qopen();
 	expect(qattach(a, ifindex, 0, VNETMQ_F_VNET_HDR, NULL), 0,
@@ -1052,6 +1098,8 @@ static int cmd_vnethdr(const char *dev)
 	       "write shorter than the vnet header");
 	expect(res(write(a, buf, VHDR + ETH_HLEN - 1)), -EINVAL,
 	       "write of a vnet header and 13 bytes");
+	expect(res(write(a, bad, VHDR + ETH_HLEN)), -EFAULT,
+	       "write of a vnet header from a bad pointer");
 	expect(res(write(a, buf, VHDR + ETH_HLEN)), VHDR + ETH_HLEN,
 	       "write of a vnet header and 14 bytes");
 	if (pkt_recv(s, rbuf, VHDR, 2000) != VHDR + ETH_HLEN)
@@ -1083,6 +1131,11 @@ static int cmd_vnethdr(const char *dev)
 	check_vhdr(rbuf, "the file read");
 	if (memcmp(rbuf + VHDR, buf + VHDR, len))
 		fail("the GSO frame read differs from the frame sent");
+	expect(pkt_send(s, ifindex, ETH_P_IP, buf, VHDR + len), VHDR + len,
+	       "send it again");
+	await_frame(a, 2000, "the GSO frame");
+	check_read_fault(a, dev, bad, 4096);
+	munmap(bad, 4096);
 	return 0;
 }
 
