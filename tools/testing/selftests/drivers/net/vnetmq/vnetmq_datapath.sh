@@ -65,14 +65,15 @@ counters_add_up() {
 }
 
 # flood_start: pktgen sends on every TX queue until flood_stop; its pid
-# in PG.  A flood that has ended by itself (pktgen gave up) fails.
+# in PG.
 flood_start() {
 	pktgen_run "$DEV" 0 0 3 &
 	PG=$!
 	sleep 0.5
 }
 
-# flood_stop: end the flood; then every frame it sent has left the rings.
+# flood_stop: end the flood, which must still be running (pktgen has not
+# given up); then every frame it sent has left the rings, counted.
 flood_stop() {
 	local rc=0
 	kill -0 "$PG" 2>/dev/null || { echo "# pktgen stopped early"; rc=1; }

@@ -72,6 +72,7 @@
 #define FRAME_MAX	(65535 + 18)	/* the longest frame a write takes */
 #define ETH_P_VNETMQ	0x88B5		/* IEEE 802 local experimental */
 #define VHDR		sizeof(struct virtio_net_hdr)
+#define MAP_LEN		4096		/* what page_map() maps */
 #define IDLE_MS		500
 #define GSO_PAYLOAD	3000
 #define GSO_SIZE	1400
@@ -756,25 +757,31 @@ static int cmd_lifetimes(int argc, char **argv)
 	return 0;
 }
 
+/* A page of fresh anonymous memory: the tests' bad or read-only pointers. */
+static void *page_map(int prot)
+{
+	void *p = mmap(NULL, MAP_LEN, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	return p;
+}
+
 /*
  * An ATTACH whose answer cannot be written back (its argument in
  * read-only memory) fails, and leaves the file as it was: unattached.
  */
 static void check_attach_readonly(int fd, unsigned int ifindex)
 {
-	struct vnetmq_attach *ro, a;
+	struct vnetmq_attach *ro = page_map(PROT_READ | PROT_WRITE), a;
 
-	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ro == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
 	*ro = (struct vnetmq_attach){ ifindex, 0, 0, 0 };
-	if (mprotect(ro, 4096, PROT_READ))
+	if (mprotect(ro, MAP_LEN, PROT_READ))
 		fail("mprotect: %s", strerror(errno));
 	expect(res(ioctl(fd, VNETMQ_ATTACH, ro)), -EFAULT,
 	       "ATTACH from read-only memory");
 	expect(qget(fd, &a), -EBADFD, "GET after that ATTACH");
-	munmap(ro, 4096);
+	munmap(ro, MAP_LEN);
 }
 
 /* badinput: a file that never was attached, and bad ATTACH arguments. */
@@ -905,7 +912,7 @@ static void check_writes(int a, int tap, const char *dev,
 /*
  * A read into a bad pointer: the frame was taken off the queue before
  * the copy failed, so it is dropped and counted, not kept for the next
- * read.  The sender waits in FD's queue.
+ * read.  FD is O_NONBLOCK, with one frame of at most LEN bytes queued.
  */
 static void check_read_fault(int fd, const char *dev, void *bad, size_t len)
 {
@@ -925,11 +932,8 @@ static void check_iov(int a, int tap, const char *dev, unsigned int ifindex,
 	struct iovec iov[3] = {
 		{ buf, 14 }, { buf + 14, 10 }, { buf + 24, 36 },
 	};
-	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
+	void *bad = page_map(PROT_NONE);
 
-	if (bad == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
 	fill_frame(buf, 60, mac, 60);
 	expect(res(writev(a, iov, 3)), 60, "writev of 60 bytes in 3 pieces");
 	if (pkt_recv(tap, rbuf, 0, 2000) != 60 || memcmp(rbuf, buf, 60))
@@ -961,7 +965,7 @@ static void check_iov(int a, int tap, const char *dev, unsigned int ifindex,
 	await_frame(a, 2000, "the 100-byte frame");
 	check_read_fault(a, dev, bad, 100);
 	fcntl(a, F_SETFL, 0);
-	munmap(bad, 4096);
+	munmap(bad, MAP_LEN);
 }
 
 static int cmd_badinput(const char *dev)
@@ -1078,13 +1082,10 @@ static int cmd_vnethdr(const char *dev)
 	};
 	unsigned int ifindex = ifindex_of(dev);
 	unsigned char mac[ETH_ALEN];
+	void *bad = page_map(PROT_NONE);
 	long len, n;
-	void *bad;
 	int a, s;
 
-	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (bad == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
 	mac_of(dev, mac);
 	a = qopen();
 	expect(qattach(a, ifindex, 0, VNETMQ_F_VNET_HDR, NULL), 0,
@@ -1134,8 +1135,8 @@ static int cmd_vnethdr(const char *dev)
 	expect(pkt_send(s, ifindex, ETH_P_IP, buf, VHDR + len), VHDR + len,
 	       "send it again");
 	await_frame(a, 2000, "the GSO frame");
-	check_read_fault(a, dev, bad, 4096);
-	munmap(bad, 4096);
+	check_read_fault(a, dev, bad, MAP_LEN);
+	munmap(bad, MAP_LEN);
 	return 0;
 }
 
