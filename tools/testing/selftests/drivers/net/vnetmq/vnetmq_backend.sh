@@ -378,8 +378,10 @@ test_vnethdr() {
 test_vlan() {
 	local rc=0
 
+	# dev_up: IPv6 off first, or its own MLD and DAD frames can reach
+	# queue 0 ahead of the test's frame.
 	ip link add link "$DEV" name "$DEV.42" type vlan id 42 &&
-		ip link set "$DEV.42" up || return 1
+		dev_up "$DEV.42" || return 1
 	run_shown "$QF" vlan "$DEV" "$DEV.42" 42 || rc=1
 	ip link del "$DEV.42" || rc=1
 	return "$rc"
