@@ -92,16 +92,16 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_backend_pick);
  * @b: the table
  * @queue: a free queue pair, from vnetmq_backend_pick()
  * @qf: the file, its flags set; its queue is set here, before the
- *	pointer is published
+ *	pointer is published, and before the caller publishes its device
  *
  * Context: RTNL.
  */
 void vnetmq_backend_publish(struct vnetmq_backends *b, u16 queue,
 			    struct vnetmq_qfile *qf)
 {
-	qf->queue = queue;
+	WRITE_ONCE(qf->queue, queue);
 	rcu_assign_pointer(b->slot[queue], qf);
-	b->attached++;
+	WRITE_ONCE(b->attached, b->attached + 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_backend_publish);
 
@@ -123,7 +123,7 @@ struct vnetmq_qfile *vnetmq_backend_unpublish(struct vnetmq_backends *b,
 
 	if (qf) {
 		RCU_INIT_POINTER(b->slot[queue], NULL);
-		b->attached--;
+		WRITE_ONCE(b->attached, b->attached - 1);
 	}
 	return qf;
 }
@@ -198,6 +198,35 @@ void vnetmq_qfile_init(struct vnetmq_qfile *qf)
 	qf->state = VNETMQ_QF_NEW;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_qfile_init);
+
+/**
+ * vnetmq_qfile_dev() - the device a file serves, and its queue pair
+ * @qf: the file
+ * @queue: set to the queue pair if a device is returned
+ *
+ * The file's reads and writes look both up on every call, as a DETACH and
+ * an ATTACH to another device may come between two of them.  An attach
+ * writes the queue before it publishes the device, and a detach waits a
+ * grace period after it withdrew the device, before any later attach
+ * writes the queue again: a reader that finds a device reads its queue.
+ *
+ * Context: RCU read side (either flavour).
+ * Return: the device, or NULL if the file is not attached.
+ */
+struct net_device *vnetmq_qfile_dev(const struct vnetmq_qfile *qf, u16 *queue)
+{
+	struct net_device *dev;
+
+	dev = rcu_dereference_check(qf->dev, rcu_read_lock_bh_held());
+	if (dev) {
+		/* The queue is no address dependency of @dev: order the
+		 * loads.  Pairs with rcu_assign_pointer() in the attach.
+		 */
+		smp_rmb();
+		*queue = READ_ONCE(qf->queue);
+	}
+	return dev;
+}
 
 /**
  * vnetmq_qfile_push() - queue a transmitted frame for the reader

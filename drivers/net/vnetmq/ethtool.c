@@ -5,6 +5,7 @@
  * the core's.
  */
 
+#include <kunit/visibility.h>
 #include <linux/ethtool.h>
 
 #include "vnetmq.h"
@@ -124,3 +125,4 @@ const struct ethtool_ops vnetmq_ethtool_ops = {
 	.get_strings		= vnetmq_get_strings,
 	.get_ethtool_stats	= vnetmq_get_ethtool_stats,
 };
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_ethtool_ops);

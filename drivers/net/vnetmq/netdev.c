@@ -45,10 +45,15 @@ static struct vnetmq_ring *vnetmq_ring_of_txq(struct net_device *dev,
 	return &vnetmq_rxq_of_txq(dev, txq)->ring[priv->txq_map[txq].tc];
 }
 
-/* Queue pairs: TX queue q with RX queue q, for q below both counts. */
+/*
+ * Queue pairs: TX queue q with RX queue q, for q below both counts.  The
+ * datapath reads the counts while ethtool -L may change them (the rings
+ * are closed and the TX queues stopped then).
+ */
 static unsigned int vnetmq_pairs(const struct net_device *dev)
 {
-	return min(dev->real_num_tx_queues, dev->real_num_rx_queues);
+	return min(READ_ONCE(dev->real_num_tx_queues),
+		   READ_ONCE(dev->real_num_rx_queues));
 }
 
 /*
@@ -150,7 +155,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
 	struct vnetmq_txq_map *map = &priv->txq_map[qi];
-	enum skb_drop_reason reason;
+	enum skb_drop_reason reason = SKB_DROP_REASON_DEV_READY;
 	struct vnetmq_ring *ring;
 	struct vnetmq_qfile *qf;
 	struct vnetmq_rxq *rq;
@@ -158,7 +163,12 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	unsigned int len;
 	bool stopped;
 
-	reason = vnetmq_skb_xmit_prep(dev, skb);
+	/* A TX queue above the real count has no mapping: a sender that
+	 * picked it before ethtool -L took it away (a packet socket that
+	 * bypasses the qdisc, pktgen) may still transmit on it.
+	 */
+	if (likely(qi < READ_ONCE(dev->real_num_tx_queues)))
+		reason = vnetmq_skb_xmit_prep(dev, skb);
 	if (unlikely(reason)) {
 		vnetmq_txq_count(st, 0, false, false);
 		kfree_skb_reason(skb, reason);
@@ -197,10 +207,15 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
  * vnetmq_napi_receive() - the poll core's receive hook: GRO, then the stack
  * @rq: the RX queue being polled
  * @skb: a received frame
+ *
+ * A frame GRO may not write to (vnetmq_skb_gro_ok()) goes up on its own.
  */
 void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 {
-	napi_gro_receive(&rq->napi, skb);
+	if (likely(vnetmq_skb_gro_ok(skb)))
+		napi_gro_receive(&rq->napi, skb);
+	else
+		netif_receive_skb(skb);
 }
 
 /*
@@ -236,9 +251,9 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
  * @bytes: their bytes, as counted at transmit
  *
  * Reports the completion to BQL and wakes @txq if it was stopped and
- * its ring has room again, and with it any other feeder of the ring that
- * stopped (vnetmq_ring_wake_due()).  Only @rq's NAPI completes @txq's
- * frames, so BQL never sees two completers of one queue.
+ * its ring has room again; the poll then wakes the ring's other feeders
+ * that stopped (vnetmq_wake_feeders()).  Only @rq's NAPI completes
+ * @txq's frames, so BQL never sees two completers of one queue.
  */
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
@@ -253,8 +268,6 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 				      pkts, bytes, vnetmq_ring_free(ring),
 				      start))
 		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
-	if (vnetmq_ring_wake_due(ring, start))
-		vnetmq_wake_feeders(rq, map->tc);
 }
 
 static bool vnetmq_napi_complete(struct vnetmq_rxq *rq, int work)
@@ -270,6 +283,7 @@ static void vnetmq_napi_reschedule(struct vnetmq_rxq *rq)
 const struct vnetmq_napi_ops vnetmq_napi_ops = {
 	.receive	= vnetmq_napi_receive,
 	.tx_done	= vnetmq_napi_tx_done,
+	.wake		= vnetmq_wake_feeders,
 	.complete	= vnetmq_napi_complete,
 	.reschedule	= vnetmq_napi_reschedule,
 };
@@ -429,6 +443,12 @@ static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 	}
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, NULL);
+	/* The TX watchdog must not take this stop, well under its 2 s,
+	 * for a hang: every queue has just made progress.  The watchdog
+	 * ignores a running queue, and a stopped one now looks fresh.
+	 */
+	for (i = 0; i < dev->num_tx_queues; i++)
+		txq_trans_cond_update(netdev_get_tx_queue(dev, i));
 	netif_tx_disable(dev);
 
 	for (i = 0; i < dev->real_num_rx_queues; i++)
@@ -458,10 +478,23 @@ static int vnetmq_open(struct net_device *dev)
 	return 0;
 }
 
-/* The core has deactivated TX and waited for running transmits. */
+/*
+ * The core has deactivated TX and waited for running transmits.  Writers
+ * waiting for room find none will come: a write to a down device drops
+ * its frame, so they may go on.
+ */
 static int vnetmq_stop(struct net_device *dev)
 {
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_qfile *qf;
+	unsigned int i;
+
 	vnetmq_stop_datapath(dev, false);
+	for (i = 0; i < priv->backends.n; i++) {
+		qf = vnetmq_backend_get(&priv->backends, i);
+		if (qf)
+			wake_up_interruptible_poll(&qf->wq, EPOLLOUT);
+	}
 	return 0;
 }
 
@@ -489,7 +522,7 @@ static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	unsigned int i, tc, share;
 
-	priv->ring_size = size;
+	WRITE_ONCE(priv->ring_size, size);
 	share = vnetmq_tc_ring_share(size, vnetmq_tc_nr_rings(&priv->tc));
 	/* Idle queues too: they may become real with ethtool -L. */
 	for (i = 0; i < dev->num_rx_queues; i++)
@@ -513,12 +546,18 @@ static unsigned int vnetmq_min_ring_size(struct net_device *dev)
 static void vnetmq_apply_topology(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	unsigned int i;
+	unsigned int i, tc;
 
 	vnetmq_txq_map_build(priv->txq_map, &priv->tc,
 			     dev->real_num_tx_queues, dev->real_num_rx_queues);
-	for (i = 0; i < dev->num_rx_queues; i++)
+	for (i = 0; i < dev->num_rx_queues; i++) {
 		priv->rxq[i].nr_rings = vnetmq_tc_nr_rings(&priv->tc);
+		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+			WRITE_ONCE(priv->rxq[i].ring[tc].feeders, 0);
+	}
+	for (i = 0; i < dev->real_num_tx_queues; i++)
+		WRITE_ONCE(vnetmq_ring_of_txq(dev, i)->feeders,
+			   priv->txq_map[i].feeders);
 	vnetmq_apply_ring_size(dev, max(priv->ring_size,
 					vnetmq_min_ring_size(dev)));
 }
@@ -679,6 +718,11 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 		if (say)
 			netdev_warn(dev, "TX queue %u timed out: the reader of its queue file is not reading\n",
 				    qi);
+		/* Only the reader can restart the queue.  The watchdog
+		 * stops at the first hung queue it finds: let it pass this
+		 * one next time, so a hung ring behind it is still kicked.
+		 */
+		txq_trans_cond_update(netdev_get_tx_queue(dev, qi));
 		return;
 	}
 	if (say)
@@ -798,6 +842,9 @@ static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 		return features;
 	if (!(READ_ONCE(qf->flags) & VNETMQ_F_VNET_HDR))
 		return features & ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	/* A virtio_net_hdr describes no BIG TCP frame (above 64 KiB). */
+	if (skb->len > GSO_LEGACY_MAX_SIZE)
+		return features & ~NETIF_F_GSO_MASK;
 	return features & ~(NETIF_F_GSO_MASK & ~VNETMQ_VNET_HDR_GSO);
 }
 
@@ -854,6 +901,7 @@ bool vnetmq_is_vnetmq(const struct net_device *dev)
 {
 	return dev->netdev_ops == &vnetmq_netdev_ops;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_is_vnetmq);
 
 /**
  * vnetmq_attach_qfile() - make a queue file the backend of a queue pair
@@ -880,15 +928,19 @@ int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
 	q = vnetmq_backend_pick(&priv->backends, queue, vnetmq_pairs(dev));
 	if (q < 0)
 		return q;
-	qf->flags = flags;
-	qf->tx_live = false;
-	rcu_assign_pointer(qf->dev, dev);
 	running = vnetmq_pause(dev);
+	WRITE_ONCE(qf->flags, flags);
+	qf->tx_live = false;
+	/* Queue and flags before the device: a reader of the file that
+	 * finds the device uses them (vnetmq_qfile_dev()).
+	 */
 	vnetmq_backend_publish(&priv->backends, q, qf);
+	rcu_assign_pointer(qf->dev, dev);
 	WRITE_ONCE(qf->state, VNETMQ_QF_ATTACHED);
 	vnetmq_resume(dev, running);
 	return q;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_attach_qfile);
 
 /**
  * vnetmq_detach_qfile() - hand a queue pair back to loopback
@@ -913,6 +965,7 @@ void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf)
 	vnetmq_txq_count_drops(&priv->txq_stats[q], drops);
 	vnetmq_resume(dev, running);
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_detach_qfile);
 
 /**
  * vnetmq_inject() - receive a frame written to a queue file
@@ -941,10 +994,12 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 	if (!reason && !netif_running(dev))
 		reason = SKB_DROP_REASON_DEV_READY;
 	if (!reason) {
-		/* The ring of the pair's class, minus its TX queues' room. */
-		struct vnetmq_ring *ring = &rq->ring[map->tc];
+		/* The ring of the pair's class, minus its TX queues' room.
+		 * The mapping may be changing: the rings are closed then.
+		 */
+		struct vnetmq_ring *ring = &rq->ring[READ_ONCE(map->tc)];
 
-		err = vnetmq_ring_inject(ring, skb, map->feeders);
+		err = vnetmq_ring_inject(ring, skb, READ_ONCE(map->feeders));
 		if (!err) {
 			vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
 					false);
@@ -962,27 +1017,34 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 	kfree_skb_reason(skb, reason);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_inject);
 
 /**
  * vnetmq_qfile_writable() - whether a write to a file would not wait
  * @qf: the file
  *
- * Return: true if the file's RX ring has room, or it is not attached (a
- * write then fails at once).
+ * Return: true if the file's RX ring has room, or the file is not
+ * attached, or the device is down (a write then fails or drops at once);
+ * false while the ring is full, or closed on a running device whose
+ * queues are changing: whoever opens it again wakes the writers.
  */
 bool vnetmq_qfile_writable(struct vnetmq_qfile *qf)
 {
+	struct vnetmq_txq_map *map;
+	struct vnetmq_priv *priv;
+	struct vnetmq_ring *ring;
 	struct net_device *dev;
 	bool ok = true;
+	u16 q;
 
 	rcu_read_lock();
-	dev = rcu_dereference(qf->dev);
+	dev = vnetmq_qfile_dev(qf, &q);
 	if (dev) {
-		struct vnetmq_priv *priv = netdev_priv(dev);
-		struct vnetmq_txq_map *map = &priv->txq_map[qf->queue];
-
-		ok = vnetmq_ring_writable(&priv->rxq[qf->queue].ring[map->tc],
-					  map->feeders);
+		priv = netdev_priv(dev);
+		map = &priv->txq_map[q];
+		ring = &priv->rxq[q].ring[READ_ONCE(map->tc)];
+		ok = vnetmq_ring_writable(ring, READ_ONCE(map->feeders)) ||
+		     !netif_running(dev);
 	}
 	rcu_read_unlock();
 	return ok;

@@ -115,6 +115,27 @@ static unsigned int vnetmq_rx_take(struct vnetmq_rxq *rq,
 	return work;
 }
 
+/*
+ * Wake the TX queues that stopped on a ring this poll left with room,
+ * whoever's frames it took: a ring can hold only frames written to a
+ * queue file, which complete no TX queue, and the TX watchdog's kick
+ * (an empty poll) must recover a queue whose wake was missed.
+ */
+static void vnetmq_rx_wake(struct vnetmq_rxq *rq,
+			   const struct vnetmq_napi_ops *ops)
+{
+	struct vnetmq_ring *ring;
+	unsigned int tc, start;
+
+	for (tc = 0; tc < rq->nr_rings; tc++) {
+		ring = &rq->ring[tc];
+		start = vnetmq_ring_start_thrs(READ_ONCE(ring->size),
+					       READ_ONCE(ring->feeders));
+		if (vnetmq_ring_wake_due(ring, start))
+			ops->wake(rq, tc);
+	}
+}
+
 static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
 {
 	unsigned int tc;
@@ -135,7 +156,9 @@ static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
  * highest traffic class first, each ring in order, and reports each TX
  * queue's share of them as completed (BQL, and a wake if its ring has
  * room again): once per poll for each of the first VNETMQ_POLL_TXQS TX
- * queues seen, in the order first seen; more queues flush those.  A
+ * queues seen, in the order first seen; more queues flush those.  Then
+ * it wakes the TX queues that stopped on any of its rings, if the ring
+ * has room again (vnetmq_ring_wake_due()), with or without work.  A
  * lower class gets only the budget the higher ones left: a flood in a
  * low class cannot delay a higher one by more than the frames of one
  * poll already on their way up.
@@ -153,7 +176,7 @@ static bool vnetmq_rx_pending(const struct vnetmq_rxq *rq)
 int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 		   const struct vnetmq_napi_ops *ops)
 {
-	unsigned int tc_work[VNETMQ_MAX_TC], bytes = 0;
+	unsigned int tc_work[VNETMQ_MAX_TC], bytes = 0, len;
 	struct net_device *dev = rq->dev;
 	struct vnetmq_tx_batch done;
 	struct sk_buff_head batch;
@@ -173,14 +196,18 @@ int vnetmq_rx_poll(struct vnetmq_rxq *rq, int budget,
 	done.n = 0;
 	work = vnetmq_rx_take(rq, &batch, budget, tc_work);
 	while ((skb = __skb_dequeue(&batch))) {
-		/* Until vnetmq_skb_rx_prep() the skb carries its TX queue. */
+		/* Until vnetmq_skb_rx_prep() the skb carries its TX queue,
+		 * and its Ethernet header, which both sides count.
+		 */
+		len = skb->len;
 		vnetmq_tx_batch_add(rq, ops, &done, skb_get_queue_mapping(skb),
-				    skb->len);
+				    len);
 		vnetmq_skb_rx_prep(dev, skb, rq->index);
-		bytes += skb->len;
+		bytes += len;
 		INDIRECT_CALL_1(ops->receive, vnetmq_napi_receive, rq, skb);
 	}
 	vnetmq_tx_batch_flush(rq, ops, &done);
+	vnetmq_rx_wake(rq, ops);
 	vnetmq_rxq_count_poll(rq, tc_work, bytes, work == budget);
 
 	if (work < budget && ops->complete(rq, work)) {
@@ -219,17 +246,20 @@ static unsigned int vnetmq_rx_flush_ring(struct vnetmq_rxq *rq, u8 tc,
 			drops++;
 			continue;
 		}
-		vnetmq_skb_rx_prep(rq->dev, skb, rq->index);
 		len = skb->len;
+		vnetmq_skb_rx_prep(rq->dev, skb, rq->index);
+		/* A frame the backlog refuses is the core's drop to count. */
 		if (netif_rx(skb) == NET_RX_SUCCESS) {
 			packets++;
 			bytes += len;
-		} else {
-			drops++;
 		}
 	}
-	if (n)
+	if (n) {
+		/* The counters' writer runs with BH off (32-bit seqcount). */
+		local_bh_disable();
 		vnetmq_rxq_count(rq, tc, packets, bytes, drops);
+		local_bh_enable();
+	}
 	return n;
 }
 
@@ -240,7 +270,8 @@ static unsigned int vnetmq_rx_flush_ring(struct vnetmq_rxq *rq, u8 tc,
  *	device) rather than drop them (device going down)
  *
  * Every frame is accounted for: received and counted as a packet of
- * @rq and its class, or freed and counted as a drop of @rq.  Every ring
+ * @rq and its class, freed and counted as a drop of @rq, or refused by
+ * the stack's backlog, which counts it in the device's rx_dropped.  Every ring
  * is emptied, used or not, so none holds frames when the classes
  * change.  BQL state of the TX queues that sent them is the caller's to
  * reset.

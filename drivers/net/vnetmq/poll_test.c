@@ -17,6 +17,7 @@ struct vnetmq_fake {
 	struct sk_buff_head received;
 	unsigned int completes;
 	unsigned int reschedules;
+	unsigned long woken;	/* bit tc: ring tc's feeders woken */
 	bool complete_ret;
 	/* A frame a producer queues while NAPI completes. */
 	struct sk_buff *late;
@@ -50,6 +51,11 @@ static void vnetmq_fake_tx_done(struct vnetmq_rxq *rq, u16 txq,
 	f->ndone++;
 }
 
+static void vnetmq_fake_wake(struct vnetmq_rxq *rq, u8 tc)
+{
+	__set_bit(tc, &to_fake(rq)->woken);
+}
+
 static bool vnetmq_fake_complete(struct vnetmq_rxq *rq, int work)
 {
 	struct vnetmq_fake *f = to_fake(rq);
@@ -70,6 +76,7 @@ static void vnetmq_fake_reschedule(struct vnetmq_rxq *rq)
 static const struct vnetmq_napi_ops vnetmq_fake_ops = {
 	.receive	= vnetmq_fake_receive,
 	.tx_done	= vnetmq_fake_tx_done,
+	.wake		= vnetmq_fake_wake,
 	.complete	= vnetmq_fake_complete,
 	.reschedule	= vnetmq_fake_reschedule,
 };
@@ -148,8 +155,8 @@ static void vnetmq_poll_budget_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.polls), 3);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.full_polls), 2);
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.packets), 10);
-	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.bytes),
-			10 * (60 - ETH_HLEN));
+	/* The whole frame, as the TX side counts it. */
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.bytes), 10 * 60);
 }
 
 /* Work == budget never completes, even when the ring happens to be empty. */
@@ -291,10 +298,42 @@ static void vnetmq_poll_flush_drops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&f->rq.stats.packets), 0);
 }
 
+/*
+ * A TX queue stopped on the ring, and the ring then held only frames
+ * written to a queue file, which complete no TX queue: the poll that
+ * leaves the ring with room wakes the ring's feeders all the same, once;
+ * a poll that finds the ring still too full does not.
+ */
+static void vnetmq_poll_wake_written(struct kunit *test)
+{
+	struct vnetmq_fake *f = vnetmq_fake_rxq(test, 0);
+	struct vnetmq_ring *ring = &f->rq.ring[0];
+
+	ring->feeders = 2;
+	vnetmq_fake_fill(test, f, 60, VNETMQ_TXQ_NONE);
+	vnetmq_ring_mark_stopped(ring);
+	/* 64 slots, 60 held: 20 taken leave 24 free, below the 32 needed. */
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 20), 20);
+	KUNIT_EXPECT_EQ(test, f->woken, 0);
+	KUNIT_EXPECT_EQ(test, f->ndone, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 20), 20);
+	KUNIT_EXPECT_EQ(test, f->woken, BIT(0));
+	KUNIT_EXPECT_FALSE(test, test_bit(VNETMQ_RING_STOPPED, &ring->flags));
+	f->woken = 0;
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 64), 20);
+	KUNIT_EXPECT_EQ(test, f->woken, 0);
+	/* The TX watchdog's kick: an empty poll wakes a missed feeder. */
+	vnetmq_ring_mark_stopped(ring);
+	KUNIT_EXPECT_EQ(test, vnetmq_poll_once(f, 64), 0);
+	KUNIT_EXPECT_EQ(test, f->woken, BIT(0));
+	KUNIT_EXPECT_EQ(test, f->ndone, 0);
+}
+
 static struct kunit_case vnetmq_poll_cases[] = {
 	KUNIT_CASE(vnetmq_poll_budget_exact),
 	KUNIT_CASE(vnetmq_poll_complete_iff_under_budget),
 	KUNIT_CASE(vnetmq_poll_lost_wakeup),
+	KUNIT_CASE(vnetmq_poll_wake_written),
 	KUNIT_CASE(vnetmq_poll_no_reschedule_when_not_completed),
 	KUNIT_CASE(vnetmq_poll_tx_done_per_queue),
 	KUNIT_CASE(vnetmq_poll_tx_done_many_queues),

@@ -63,7 +63,8 @@ static int vnetmq_qfile_open(struct inode *inode, struct file *file)
 {
 	struct vnetmq_qfile *qf;
 
-	qf = kzalloc_obj(*qf);
+	/* Anyone may open the node: what an open pins is the opener's. */
+	qf = kzalloc_obj(*qf, GFP_KERNEL_ACCOUNT);
 	if (!qf)
 		return -ENOMEM;
 	vnetmq_qfile_init(qf);
@@ -75,12 +76,14 @@ static int vnetmq_qfile_release(struct inode *inode, struct file *file)
 {
 	struct vnetmq_qfile *qf = file->private_data;
 
-	/* Only this file's ioctls attach it, and none is running now; a
-	 * device going away may detach it under RTNL at any time.
+	/* Only this file's ioctls attach it, and none is running now.  A
+	 * device going away cuts it off under RTNL at any time, and holds
+	 * it on a list across a grace period after waking its user, who
+	 * may close it then (on EPOLLHUP): RTNL waits for that to finish.
 	 */
-	if (vnetmq_qfile_attached(qf)) {
+	if (READ_ONCE(qf->state) != VNETMQ_QF_NEW) {
 		rtnl_lock();
-		if (vnetmq_qfile_attached(qf))
+		if (qf->state == VNETMQ_QF_ATTACHED)
 			vnetmq_detach_qfile(rtnl_dereference(qf->dev), qf);
 		rtnl_unlock();
 	}
@@ -117,11 +120,12 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 	unsigned int size;
 	int err = 0;
 	bool wake;
+	u16 q;
 
 	if (room < hdr_len)
 		return -EINVAL;
 	rcu_read_lock();
-	dev = rcu_dereference(qf->dev);
+	dev = vnetmq_qfile_dev(qf, &q);
 	if (dev)
 		priv = netdev_priv(dev);
 	spin_lock_bh(&qf->frames.lock);
@@ -135,7 +139,7 @@ static int vnetmq_qfile_take(struct vnetmq_qfile *qf, size_t room,
 		size = priv ? READ_ONCE(priv->ring_size) : 0;
 		*skbp = vnetmq_qfile_pop(qf, size, &wake);
 		if (wake && priv)
-			vnetmq_qfile_wake_txq(dev, qf->queue);
+			vnetmq_qfile_wake_txq(dev, q);
 	}
 	spin_unlock_bh(&qf->frames.lock);
 	rcu_read_unlock();
@@ -212,7 +216,7 @@ static struct sk_buff *vnetmq_qfile_build(struct iov_iter *from, size_t len,
 
 	skb = alloc_skb_with_frags(NET_SKB_PAD + NET_IP_ALIGN + linear,
 				   len - linear, PAGE_ALLOC_COSTLY_ORDER, err,
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
@@ -240,11 +244,12 @@ static int vnetmq_qfile_send(struct vnetmq_qfile *qf, struct sk_buff *skb,
 {
 	struct net_device *dev;
 	int err;
+	u16 q;
 
 	for (;;) {
 		rcu_read_lock_bh();
-		dev = rcu_dereference_bh(qf->dev);
-		err = dev ? vnetmq_inject(dev, qf->queue, skb) : -EBADFD;
+		dev = vnetmq_qfile_dev(qf, &q);
+		err = dev ? vnetmq_inject(dev, q, skb) : -EBADFD;
 		rcu_read_unlock_bh();
 		if (err != -ENOBUFS)
 			return err;
@@ -313,8 +318,9 @@ static __poll_t vnetmq_qfile_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/* Attach as @a asks; *@new is set if this call attached the file. */
 static int vnetmq_qfile_do_attach(struct vnetmq_qfile *qf,
-				  struct vnetmq_attach *a)
+				  struct vnetmq_attach *a, bool *new)
 {
 	struct net_device *dev;
 	int q;
@@ -341,7 +347,27 @@ static int vnetmq_qfile_do_attach(struct vnetmq_qfile *qf,
 	if (q < 0)
 		return q;
 	a->queue = q;
+	*new = true;
 	return 0;
+}
+
+/*
+ * The caller of an ATTACH that attached the file cannot learn its queue
+ * pair: undo that attach, unless another thread of the caller's has
+ * detached the file or moved it meanwhile.
+ */
+static void vnetmq_qfile_undo_attach(struct vnetmq_qfile *qf,
+				     const struct vnetmq_attach *a)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = rtnl_dereference(qf->dev);
+	if (qf->state == VNETMQ_QF_ATTACHED && qf->queue == a->queue &&
+	    dev->ifindex == a->ifindex &&
+	    net_eq(dev_net(dev), current->nsproxy->net_ns))
+		vnetmq_detach_qfile(dev, qf);
+	rtnl_unlock();
 }
 
 static int vnetmq_qfile_do_detach(struct vnetmq_qfile *qf)
@@ -371,6 +397,7 @@ static long vnetmq_qfile_ioctl(struct file *file, unsigned int cmd,
 	struct vnetmq_qfile *qf = file->private_data;
 	void __user *argp = (void __user *)arg;
 	struct vnetmq_attach a;
+	bool new = false;
 	int err;
 
 	switch (cmd) {
@@ -380,14 +407,12 @@ static long vnetmq_qfile_ioctl(struct file *file, unsigned int cmd,
 		if (copy_from_user(&a, argp, sizeof(a)))
 			return -EFAULT;
 		rtnl_lock();
-		err = vnetmq_qfile_do_attach(qf, &a);
+		err = vnetmq_qfile_do_attach(qf, &a, &new);
 		rtnl_unlock();
 		if (err || !copy_to_user(argp, &a, sizeof(a)))
 			return err;
-		/* The caller cannot learn its queue: undo the attach. */
-		rtnl_lock();
-		vnetmq_qfile_do_detach(qf);
-		rtnl_unlock();
+		if (new)
+			vnetmq_qfile_undo_attach(qf, &a);
 		return -EFAULT;
 	case VNETMQ_DETACH:
 		rtnl_lock();

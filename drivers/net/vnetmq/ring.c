@@ -20,6 +20,7 @@ void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size)
 	ring->size = size;
 	ring->open = false;
 	ring->flags = 0;
+	ring->feeders = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_init);
 
@@ -40,6 +41,18 @@ void vnetmq_ring_produce(struct vnetmq_ring *ring, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_produce);
 
+/* Room for a written frame; see vnetmq_ring_inject(). */
+static bool vnetmq_ring_room(const struct vnetmq_ring *ring,
+			     unsigned int reserve)
+{
+	unsigned int free = vnetmq_ring_free(ring);
+
+	if (free <= reserve)
+		return false;
+	return !test_bit(VNETMQ_RING_STOPPED, &ring->flags) ||
+	       free >= vnetmq_ring_start_thrs(READ_ONCE(ring->size), reserve);
+}
+
 /**
  * vnetmq_ring_inject() - append a frame written to a queue file
  * @ring: the ring of the queue file's RX queue
@@ -49,8 +62,10 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_produce);
  *	counts on
  *
  * Unlike a transmitted frame, a written one has no TX queue to stop, so
- * it is refused when it would eat into the TX queues' headroom.  Call
- * with BH disabled.
+ * it is refused when it would eat into the TX queues' headroom, and while
+ * a TX queue that stopped on the ring waits for it to drain to the wake
+ * threshold: a busy writer cannot keep a stopped TX queue from waking.
+ * Call with BH disabled.
  *
  * Return: 0, -ENOBUFS if the ring has no room, -ENETDOWN if it is closed
  * (its NAPI is down).
@@ -63,7 +78,7 @@ int vnetmq_ring_inject(struct vnetmq_ring *ring, struct sk_buff *skb,
 	spin_lock(&ring->skbs.lock);
 	if (!ring->open)
 		err = -ENETDOWN;
-	else if (skb_queue_len(&ring->skbs) + reserve >= READ_ONCE(ring->size))
+	else if (!vnetmq_ring_room(ring, reserve))
 		err = -ENOBUFS;
 	else
 		__skb_queue_tail(&ring->skbs, skb);
@@ -95,13 +110,14 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_set_open);
  * @ring: the ring
  * @reserve: as for vnetmq_ring_inject()
  *
- * A closed ring counts as writable: the writer then finds out why not.
+ * A closed ring is not writable: it opens when its queues are set up
+ * again, and whoever opens it wakes the writers.
  *
- * Return: true if vnetmq_ring_inject() would not return -ENOBUFS now.
+ * Return: true if vnetmq_ring_inject() would take a frame now.
  */
 bool vnetmq_ring_writable(const struct vnetmq_ring *ring, unsigned int reserve)
 {
-	return vnetmq_ring_free(ring) > reserve || !READ_ONCE(ring->open);
+	return READ_ONCE(ring->open) && vnetmq_ring_room(ring, reserve);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ring_writable);
 

@@ -4,6 +4,7 @@
 #include <kunit/visibility.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <net/sock.h>
 
 #include "vnetmq.h"
 
@@ -14,10 +15,11 @@
  *
  * The skb itself crosses to the RX side, not a copy: pages lent by a
  * zerocopy sender are copied first (the receiver may keep them), and
- * what belonged to the transmit path (dst, conntrack, extensions) is
- * dropped as __dev_forward_skb() does.  The device and netns do not
- * change, so mark and timestamp stay.  GSO skbs cross unsegmented; the
- * checksum state, frags, frag_list and any VLAN tag are left as they are.
+ * what belonged to the transmit path (dst, conntrack, extensions, the
+ * priority the sender's qdisc went by) is dropped as __dev_forward_skb()
+ * does.  The device and netns do not change, so mark and timestamp stay.
+ * GSO skbs cross unsegmented; the checksum state, frags, frag_list and
+ * any VLAN tag are left as they are.
  *
  * The size rule is is_skb_forwardable()'s without its IFF_UP test: the
  * core transmits only on a running device.
@@ -39,6 +41,7 @@ enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
 		return SKB_DROP_REASON_NOMEM;
 	skb_scrub_packet(skb, false);
+	skb->priority = 0;
 	return SKB_NOT_DROPPED_YET;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_xmit_prep);
@@ -51,13 +54,17 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_xmit_prep);
  *
  * Pulls the Ethernet header (setting protocol, pkt_type and the MAC
  * header), keeps a CHECKSUM_COMPLETE value true for what remains, and
- * records @rxq, overwriting the TX queue the skb carried until now.
+ * records @rxq, overwriting the TX queue the skb carried until now.  A
+ * frame still charged to its sending socket keeps the charge (TCP Small
+ * Queues counts on its release) but is marked for GRO's slow path, which
+ * never merges it into another flow's frame; any other owner lets go.
  */
 void vnetmq_skb_rx_prep(struct net_device *dev, struct sk_buff *skb, u16 rxq)
 {
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_record_rx_queue(skb, rxq);
+	skb_prepare_for_gro(skb);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_rx_prep);
 
@@ -71,19 +78,19 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_rx_prep);
  * cannot say that a frame is GSO or needs its checksum completed: the
  * checksum is completed here, and a GSO frame (the core segments them for
  * such a file; one validated before the file attached can still come) is
- * dropped.
+ * dropped.  So is a GSO frame larger than 64 KiB (BIG TCP), which no
+ * virtio_net_hdr describes: it would block the file's every read.
  *
  * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb.
  */
 enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb, bool vnet_hdr)
 {
-	if (!vnet_hdr) {
-		if (unlikely(skb_is_gso(skb)))
-			return SKB_DROP_REASON_SKB_BAD_GSO;
-		if (skb->ip_summed == CHECKSUM_PARTIAL &&
-		    skb_checksum_help(skb))
-			return SKB_DROP_REASON_SKB_CSUM;
-	}
+	if (unlikely(skb_is_gso(skb) &&
+		     (!vnet_hdr || skb->len > GSO_LEGACY_MAX_SIZE)))
+		return SKB_DROP_REASON_SKB_BAD_GSO;
+	if (!vnet_hdr && skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_help(skb))
+		return SKB_DROP_REASON_SKB_CSUM;
 	skb_orphan(skb);
 	return SKB_NOT_DROPPED_YET;
 }
@@ -116,3 +123,23 @@ enum skb_drop_reason vnetmq_skb_inject_prep(struct net_device *dev,
 	return SKB_NOT_DROPPED_YET;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_inject_prep);
+
+/**
+ * vnetmq_skb_gro_ok() - whether a received frame may go through GRO
+ * @skb: a frame after vnetmq_skb_rx_prep()
+ *
+ * GRO rewrites the head and the shared info of the frames it merges.  A
+ * transmitted frame can be a clone (a packet tap's, as dev_queue_xmit_nit()
+ * makes for tcpdump; TCP's own) or shared, and writing there would corrupt
+ * the other holder's copy and leak the merged heads.  A clone gets a head
+ * of its own if memory allows; a shared frame, or a clone that could not
+ * be given one, is received without GRO, as veth does.
+ *
+ * Context: softirq (GFP_ATOMIC).
+ * Return: true if @skb is neither shared nor cloned now.
+ */
+bool vnetmq_skb_gro_ok(struct sk_buff *skb)
+{
+	return !skb_shared(skb) && !skb_unclone(skb, GFP_ATOMIC);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_gro_ok);

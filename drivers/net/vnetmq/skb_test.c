@@ -29,6 +29,7 @@ static void vnetmq_skb_linear(struct kunit *test)
 	unsigned int headroom = skb_headroom(skb);
 
 	skb->mark = 0x42;
+	skb->priority = 6;
 	skb->pkt_type = PACKET_OUTGOING;
 	vnetmq_cross(test, dev, skb, 1);
 
@@ -42,6 +43,8 @@ static void vnetmq_skb_linear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_get_rx_queue(skb), 1);
 	/* Same device, same netns: the mark is the sender's to keep. */
 	KUNIT_EXPECT_EQ(test, skb->mark, 0x42);
+	/* The priority is the sender's qdisc's, as __dev_forward_skb() says. */
+	KUNIT_EXPECT_EQ(test, skb->priority, 0);
 	KUNIT_EXPECT_EQ(test, vnetmq_test_seq(skb), 7);
 	kfree_skb(skb);
 }

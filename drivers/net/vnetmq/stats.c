@@ -105,9 +105,12 @@ void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops)
 {
 	if (!drops)
 		return;
+	/* From process context: a 32-bit seqcount writer needs BH off. */
+	local_bh_disable();
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_add(&st->drops, drops);
 	u64_stats_update_end(&st->syncp);
+	local_bh_enable();
 }
 
 /**
@@ -420,6 +423,7 @@ const struct netdev_stat_ops vnetmq_stat_ops = {
 	.get_queue_stats_tx	= vnetmq_get_queue_stats_tx,
 	.get_base_stats		= vnetmq_get_base_stats,
 };
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_stat_ops);
 
 /*
  * ethtool -S: per RX queue its polls and full polls, per TX queue its
@@ -447,6 +451,7 @@ int vnetmq_get_sset_count(struct net_device *dev, int sset)
 	return dev->real_num_rx_queues * VNETMQ_RXQ_STATS +
 	       dev->real_num_tx_queues * VNETMQ_TXQ_STATS + priv->tc.num_tc;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_get_sset_count);
 
 /**
  * vnetmq_get_strings() - ethtool -S: counter names
@@ -511,3 +516,4 @@ void vnetmq_get_ethtool_stats(struct net_device *dev,
 		}
 	} while (read_seqretry(&priv->stats_reset, seq));
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_get_ethtool_stats);

@@ -187,18 +187,24 @@ void vnetmq_txq_map_build(struct vnetmq_txq_map *map,
 			  unsigned int real_num_tx_queues,
 			  unsigned int real_num_rx_queues)
 {
-	unsigned int q, p;
+	unsigned int q, p, n;
 
+	/* Writers of queue files read an entry without a lock, and find
+	 * the rings closed while it changes (WRITE_ONCE() for them).
+	 */
 	for (q = 0; q < real_num_tx_queues; q++) {
-		map[q].rxq = vnetmq_rxq_for_txq(q, real_num_rx_queues);
-		map[q].tc = vnetmq_tc_of_txq(tc, q);
-		map[q].feeders = 0;
+		WRITE_ONCE(map[q].rxq,
+			   vnetmq_rxq_for_txq(q, real_num_rx_queues));
+		WRITE_ONCE(map[q].tc, vnetmq_tc_of_txq(tc, q));
 	}
 	/* Quadratic, but at most VNETMQ_MAX_QUEUES, on the control path. */
-	for (q = 0; q < real_num_tx_queues; q++)
+	for (q = 0; q < real_num_tx_queues; q++) {
+		n = 0;
 		for (p = 0; p < real_num_tx_queues; p++)
 			if (map[p].rxq == map[q].rxq && map[p].tc == map[q].tc)
-				map[q].feeders++;
+				n++;
+		WRITE_ONCE(map[q].feeders, n);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_txq_map_build);
 

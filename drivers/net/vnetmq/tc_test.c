@@ -206,6 +206,10 @@ static void vnetmq_tc_tx_done(struct vnetmq_rxq *rq, u16 txq,
 {
 }
 
+static void vnetmq_tc_wake(struct vnetmq_rxq *rq, u8 tc)
+{
+}
+
 static bool vnetmq_tc_complete(struct vnetmq_rxq *rq, int work)
 {
 	return true;
@@ -218,6 +222,7 @@ static void vnetmq_tc_reschedule(struct vnetmq_rxq *rq)
 static const struct vnetmq_napi_ops vnetmq_tc_napi_ops = {
 	.receive	= vnetmq_tc_receive,
 	.tx_done	= vnetmq_tc_tx_done,
+	.wake		= vnetmq_tc_wake,
 	.complete	= vnetmq_tc_complete,
 	.reschedule	= vnetmq_tc_reschedule,
 };

@@ -64,6 +64,8 @@ struct netdev_stat_ops;
  *	closed while the RX queue's NAPI is down
  * @flags: VNETMQ_RING_STOPPED: a TX queue feeding the ring stopped
  *	since the ring last woke its feeders (atomic bit operations)
+ * @feeders: TX queues feeding the ring: the stop headroom of each, and
+ *	what its poll computes the wake threshold from (RTNL, READ_ONCE())
  *
  * A list with a length rather than a ptr_ring: flow control with several
  * producers needs the exact number of free slots, which ptr_ring does not
@@ -74,6 +76,7 @@ struct vnetmq_ring {
 	unsigned int size;
 	bool open;
 	unsigned long flags;
+	unsigned int feeders;
 };
 
 enum {
@@ -110,8 +113,9 @@ struct vnetmq_txq_counts {
 /**
  * struct vnetmq_rxq_stats - counters of one RX queue
  * @packets: frames handed to the stack
- * @bytes: their length after the Ethernet header was pulled
- * @drops: frames dropped from the rings (device stopped)
+ * @bytes: their length, Ethernet header included (as a TX queue counts)
+ * @drops: frames dropped from the rings (device stopped); a frame the
+ *	stack's backlog refused is counted by the core (rx_dropped)
  * @polls: NAPI polls
  * @full_polls: polls that used their whole budget
  * @tc_packets: of @packets, those taken off each traffic class's ring
@@ -262,7 +266,8 @@ enum vnetmq_qfile_state {
  *	and write paths, which may not sleep holding it
  * @node: on a list of files being detached from one device
  * @state: an enum vnetmq_qfile_state
- * @queue: the queue pair served, while attached (RTNL)
+ * @queue: the queue pair served, while attached; written under RTNL
+ *	before @dev is published (read it with vnetmq_qfile_dev())
  * @flags: VNETMQ_F_* flags of the attachment (RTNL, READ_ONCE())
  *
  * The device reaches a file only through its slot (struct
@@ -331,6 +336,8 @@ struct vnetmq_priv {
  * @receive: hand one prepared frame to the stack
  * @tx_done: report @pkts frames, @bytes bytes of TX queue @txq consumed
  *	from the ring (BQL completion, and wake the queue if there is room)
+ * @wake: ring @tc of @rq has room again: wake every TX queue feeding it
+ *	that stopped on it
  * @complete: napi_complete_done(); true if the poll may stop
  * @reschedule: schedule the poll again
  *
@@ -341,6 +348,7 @@ struct vnetmq_napi_ops {
 	void (*receive)(struct vnetmq_rxq *rq, struct sk_buff *skb);
 	void (*tx_done)(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			unsigned int bytes);
+	void (*wake)(struct vnetmq_rxq *rq, u8 tc);
 	bool (*complete)(struct vnetmq_rxq *rq, int work);
 	void (*reschedule)(struct vnetmq_rxq *rq);
 };
@@ -388,6 +396,7 @@ enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb,
 					   bool vnet_hdr);
 enum skb_drop_reason vnetmq_skb_inject_prep(struct net_device *dev,
 					    struct sk_buff *skb);
+bool vnetmq_skb_gro_ok(struct sk_buff *skb);
 
 /* ring.c */
 void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size);
@@ -427,6 +436,7 @@ struct vnetmq_qfile *vnetmq_backend_get(const struct vnetmq_backends *b,
 					u16 queue);
 int vnetmq_backend_first_at(const struct vnetmq_backends *b, u16 from);
 void vnetmq_qfile_init(struct vnetmq_qfile *qf);
+struct net_device *vnetmq_qfile_dev(const struct vnetmq_qfile *qf, u16 *queue);
 bool vnetmq_qfile_push(struct vnetmq_qfile *qf, struct sk_buff *skb,
 		       unsigned int size);
 struct sk_buff *vnetmq_qfile_pop(struct vnetmq_qfile *qf, unsigned int size,
