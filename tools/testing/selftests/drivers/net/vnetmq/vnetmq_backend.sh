@@ -366,6 +366,64 @@ test_netns_first() {
 	gone_run ip netns del "$NS"
 }
 
+# Files that close the moment they see EPOLLHUP, while the device that
+# hung them up is still being deleted.
+test_race_hup() {
+	run_shown "$QF" race hup "$DEV2" 10
+}
+
+# One file moving between a 4-pair device and a 1-pair one while
+# another thread writes to it.
+test_race_reattach() {
+	local rc=0
+
+	ip link add "$DEV2" numtxqueues 1 numrxqueues 1 type vnetmq &&
+		dev_up "$DEV2" || return 1
+	run_shown "$QF" race reattach "$DEV" "$DEV2" 20 || rc=1
+	ip link del "$DEV2" || rc=1
+	return "$rc"
+}
+
+# tx_packets DEV Q: frames TX queue Q of DEV has sent.
+tx_packets() {
+	qstat "$(qstats "$1")" tx "$2" tx-packets
+}
+
+# A writer and a pktgen flood on one ring: queue pair 1's file and TX
+# queue 3 both feed RX queue 1 of a 4-TX/2-RX device, and the writer
+# keeps the ring full enough that TX queue 3 stops.  A poll that takes
+# only written frames must wake it all the same: it never stays stopped
+# long enough for the TX watchdog, and the flood goes on after the
+# writer is done.
+test_writer_and_flood() {
+	local rc=0 pg p1 p2 stops timeouts
+
+	ip link add "$DEV2" numtxqueues 4 numrxqueues 2 type vnetmq &&
+		dev_up "$DEV2" || return 1
+	pktgen_run "$DEV2" 0 3 3 > /dev/null 2>&1 &
+	pg=$!
+	run_shown "$QF" write "$DEV2" 20000 1 || rc=1
+	sleep 3
+	p1=$(tx_packets "$DEV2" 3)
+	sleep 1
+	p2=$(tx_packets "$DEV2" 3)
+	stops=$(qstat "$(qstats "$DEV2")" tx 3 tx-stop)
+	timeouts=$(ethtool_stat "$DEV2" tx_queue_3_timeouts)
+	echo "# TX queue 3: $p1 frames, then $p2; $stops stops, $timeouts timeouts"
+	[ "$p2" -gt "$p1" ] || { echo "# TX queue 3 stays stopped"; rc=1; }
+	[ "$timeouts" = 0 ] || { echo "# TX queue 3 stalled"; rc=1; }
+	kill -0 "$pg" 2>/dev/null || { echo "# pktgen stopped early"; rc=1; }
+	pktgen_stop
+	wait "$pg"
+	ip link del "$DEV2" || rc=1
+	return "$rc"
+}
+
+# A writer polling for room while other attaches pause the datapath.
+test_race_pause() {
+	run_shown "$QF" race pause "$DEV" 30
+}
+
 test_badinput() {
 	run_shown "$QF" badinput "$DEV"
 }
@@ -429,7 +487,7 @@ cleanup() {
 SERVER=
 ktap_require_root
 trap cleanup EXIT
-ktap_plan 20
+ktap_plan 24
 ktap_check "create a 4-TX/4-RX device, the node, features" setup
 ktap_check "2 files attached, pktgen on 4 TX queues: frames add up" \
 	test_traffic_count
@@ -451,6 +509,14 @@ ktap_check "detach wakes a blocked read and poll" test_detach_blocked
 ktap_check "delete first: blocked calls wake, then EBADFD" test_delete_first
 ktap_check "netns deleted first: blocked calls wake, then EBADFD" \
 	test_netns_first
+ktap_check "files closed on EPOLLHUP while their device is deleted" \
+	test_race_hup
+ktap_check "a file re-attached to a smaller device while a thread writes" \
+	test_race_reattach
+ktap_check "no POLLOUT while pauses keep written frames off the rings" \
+	test_race_pause
+ktap_check "a writer and a flood on one ring: the flood's TX queue wakes" \
+	test_writer_and_flood
 ktap_check "bad input: lengths, buffers, pointers, ioctls, attach" \
 	test_badinput
 ktap_check "vnet header: a TCP GSO frame both ways" test_vnethdr

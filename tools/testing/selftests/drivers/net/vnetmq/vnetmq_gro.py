@@ -6,7 +6,9 @@ flow that the stack received: one if GRO merged them, all of them if not.
 
 The segments are sent while the caller keeps the RX queue from polling
 (vnetmq's debugfs rx<n>_paused), so they reach one poll together; the
-caller lifts the pause and the last frame kicks that poll.  Prints one
+caller lifts the pause and the last frame kicks that poll.  With --tap,
+an ETH_P_ALL socket (what tcpdump opens) is open on the device meanwhile,
+so every frame sent is a clone of the one the tap gets.  Prints one
 JSON object:  {"sent": N, "received": n, "lengths": [...]}
 """
 
@@ -18,6 +20,7 @@ import struct
 import sys
 import time
 
+ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 PACKET_HOST = 0
 SRC, DST = bytes([198, 51, 100, 2]), bytes([198, 51, 100, 1])
@@ -54,11 +57,17 @@ def main():
     parser.add_argument('--segments', type=int, default=8)
     parser.add_argument('--unpause', required=True,
                         help='the debugfs rx<n>_paused file to clear')
+    parser.add_argument('--tap', action='store_true',
+                        help='keep an ETH_P_ALL socket open on the device')
     args = parser.parse_args()
     with open(f'/sys/class/net/{args.ifname}/address',
               encoding='ascii') as addr:
         mac = bytes.fromhex(addr.read().strip().replace(':', ''))
 
+    if args.tap:
+        tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                            socket.htons(ETH_P_ALL))
+        tap.bind((args.ifname, ETH_P_ALL))
     rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                             socket.htons(ETH_P_IP))
     rx_sock.bind((args.ifname, ETH_P_IP))
@@ -81,6 +90,8 @@ def main():
         sport = struct.unpack('!H', frame[34:36])[0]    # after Ethernet, IP
         if addr[2] == PACKET_HOST and sport == 40000:
             lengths.append(len(frame))
+    if args.tap:
+        tap.close()
     print(json.dumps({'sent': args.segments, 'received': len(lengths),
                       'lengths': lengths}))
 

@@ -14,7 +14,10 @@
  *        vnetmq_qfile vlan DEV VLAN_DEV VID
  *        vnetmq_qfile rxfull DEV
  *        vnetmq_qfile perm DEV [allowed]
- *        vnetmq_qfile write DEV COUNT
+ *        vnetmq_qfile write DEV COUNT [QUEUE]
+ *        vnetmq_qfile race hup DEV ROUNDS
+ *        vnetmq_qfile race reattach BIG SMALL ROUNDS
+ *        vnetmq_qfile race pause DEV ROUNDS
  *
  * Every command prints "# ..." lines and exits 0, or says on stderr what
  * failed and exits 1.
@@ -30,9 +33,11 @@
  * print "# ready" and wait for SIGUSR1, which the script sends once it
  * has deleted the device (or its netns).
  *
- * write attaches a file to queue pair 0 of DEV, writes COUNT 60-byte
+ * write attaches a file to queue pair QUEUE (0) of DEV, writes COUNT 60-byte
  * frames to it and closes it: the shortest walk through a queue file's
  * life, which the rig's fault-injection sweep fails step by step.
+ *
+ * race runs one race a bounded number of ROUNDS (see cmd_race_*()).
  *
  * badinput, vnethdr and vlan expect every frame DEV transmits on TX
  * queue 0 (the script pins it with tc); rxfull expects RX queue 0 paused
@@ -769,7 +774,8 @@ static void *page_map(int prot)
 
 /*
  * An ATTACH whose answer cannot be written back (its argument in
- * read-only memory) fails, and leaves the file as it was: unattached.
+ * read-only memory) fails, and leaves the file as it was: unattached,
+ * or, if it was attached already as asked, still attached.
  */
 static void check_attach_readonly(int fd, unsigned int ifindex)
 {
@@ -781,6 +787,11 @@ static void check_attach_readonly(int fd, unsigned int ifindex)
 	expect(res(ioctl(fd, VNETMQ_ATTACH, ro)), -EFAULT,
 	       "ATTACH from read-only memory");
 	expect(qget(fd, &a), -EBADFD, "GET after that ATTACH");
+	expect(qattach(fd, ifindex, 0, 0, NULL), 0, "ATTACH to queue 0");
+	expect(res(ioctl(fd, VNETMQ_ATTACH, ro)), -EFAULT,
+	       "the same ATTACH again, from read-only memory");
+	check_get(fd, ifindex, 0, 0);
+	expect(qdetach(fd), 0, "DETACH");
 	munmap(ro, MAP_LEN);
 }
 
@@ -1230,23 +1241,269 @@ static int cmd_perm(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_write(const char *dev, const char *count)
+static int cmd_write(int argc, char **argv)
 {
-	unsigned long i, n = num(count, "COUNT");
-	unsigned int ifindex = ifindex_of(dev);
+	unsigned long q = argc > 4 ? num(argv[4], "QUEUE") : 0;
+	unsigned long i, n = num(argv[3], "COUNT");
+	unsigned int ifindex = ifindex_of(argv[2]);
 	unsigned char dst[ETH_ALEN];
 	int fd;
 
-	mac_of(dev, dst);
+	mac_of(argv[2], dst);
 	fd = qopen();
-	expect(qattach(fd, ifindex, 0, 0, NULL), 0, "ATTACH to %s queue 0",
-	       dev);
+	expect(qattach(fd, ifindex, q, 0, NULL), 0, "ATTACH to %s queue %lu",
+	       argv[2], q);
 	for (i = 0; i < n; i++) {
 		fill_frame(buf, ETH_ZLEN, dst, i);
 		expect(res(write(fd, buf, ETH_ZLEN)), ETH_ZLEN, "write %lu", i);
 	}
 	close(fd);
 	return 0;
+}
+
+/*
+ * The races: what a program does at the worst moment, in bounded loops.
+ * Each is a regression test of a bug the rig kernel's KASAN reported
+ * (its console is scanned); what the program itself can see, it checks.
+ */
+
+/* run: a shell command that must succeed. */
+static void run(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc)
+		fail("'%s' failed (status %d)", cmd, rc);
+}
+
+#define RACE_FILES	4
+/* Writers of one file, enough that some sit preempted in the middle of
+ * a write, between its look at the file and its use of it.
+ */
+#define RACE_WRITERS	8
+
+/* Wait for the file's hang-up, then close it at once, as users do. */
+static void *close_on_hup(void *arg)
+{
+	int fd = (int)(long)arg;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, 30000) == 1 && !(p.revents & POLLHUP))
+		;
+	close(fd);
+	return (void *)(long)(p.revents & POLLHUP);
+}
+
+/*
+ * hup DEV ROUNDS: files on every queue pair of a new DEV close the
+ * moment they see EPOLLHUP, while "ip link del" is still cutting them
+ * off: deleting a device must not touch a file its user has closed.
+ */
+static int cmd_race_hup(const char *dev, const char *rounds)
+{
+	unsigned long r, n = num(rounds, "ROUNDS");
+	pthread_t tid[RACE_FILES];
+	unsigned int ifindex;
+	void *hup;
+	int i, fd;
+
+	for (r = 0; r < n; r++) {
+		run("ip link add %s numtxqueues %d numrxqueues %d type vnetmq",
+		    dev, RACE_FILES, RACE_FILES);
+		run("ip link set %s up", dev);
+		ifindex = ifindex_of(dev);
+		for (i = 0; i < RACE_FILES; i++) {
+			fd = qopen();
+			if (qattach(fd, ifindex, i, 0, NULL))
+				fail("round %lu: ATTACH to %s queue %d: %s", r,
+				     dev, i, strerror(errno));
+			errno = pthread_create(&tid[i], NULL, close_on_hup,
+					       (void *)(long)fd);
+			if (errno)
+				fail("pthread_create: %s", strerror(errno));
+		}
+		sleep_ms(20);
+		run("ip link del %s", dev);
+		for (i = 0; i < RACE_FILES; i++) {
+			pthread_join(tid[i], &hup);
+			if (!hup)
+				fail("round %lu: file %d closed, no EPOLLHUP",
+				     r, i);
+		}
+	}
+	ksft_print_msg("%lu rounds of %d files closed on EPOLLHUP\n", n,
+		       RACE_FILES);
+	return 0;
+}
+
+struct race_writer {
+	pthread_t tid;
+	int fd, stop;
+	const unsigned char *mac;
+	long written, false_pollout;
+};
+
+/*
+ * Run the calling thread on CPU 0 only; with IDLE, at the lowest
+ * priority there is: it then runs only while the threads above it sleep.
+ */
+static void race_cpu0(int idle)
+{
+	struct sched_param p = { 0 };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail("sched_setaffinity: %s", strerror(errno));
+	if (idle && sched_setscheduler(0, SCHED_IDLE, &p))
+		fail("SCHED_IDLE: %s", strerror(errno));
+}
+
+/* Write frames as fast as the file takes them; errors are expected. */
+static void *race_write(void *arg)
+{
+	struct race_writer *w = arg;
+	unsigned char f[ETH_ZLEN];
+
+	race_cpu0(1);
+	fill_frame(f, sizeof(f), w->mac, 0);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
+		if (write(w->fd, f, sizeof(f)) == sizeof(f))
+			w->written++;
+	return NULL;
+}
+
+/*
+ * reattach BIG SMALL ROUNDS: one file moves between queue pair 3 of BIG
+ * and queue pair 0 of SMALL (one queue pair) while other threads of the
+ * program write to it, blocking: no write may use BIG's queue on SMALL.
+ * The writers share CPU 0 with the thread that moves the file, at idle
+ * priority: they run only while it sleeps in the kernel, in the middle
+ * of a DETACH or an ATTACH, and each is preempted wherever it is when
+ * that thread wakes.
+ */
+static int cmd_race_reattach(const char *big, const char *small,
+			     const char *rounds)
+{
+	unsigned int bi = ifindex_of(big), si = ifindex_of(small);
+	unsigned long r, n = num(rounds, "ROUNDS");
+	struct race_writer w[RACE_WRITERS] = { 0 };
+	unsigned char mac[ETH_ALEN];
+	long written = 0;
+	int i, fd = qopen();
+
+	mac_of(small, mac);
+	race_cpu0(0);
+	for (i = 0; i < RACE_WRITERS; i++) {
+		w[i].mac = mac;
+		w[i].fd = fd;
+		errno = pthread_create(&w[i].tid, NULL, race_write, &w[i]);
+		if (errno)
+			fail("pthread_create: %s", strerror(errno));
+	}
+	for (r = 0; r < n; r++) {
+		expect(qattach(fd, bi, 3, 0, NULL), 0,
+		       "round %lu: ATTACH to %s queue 3", r, big);
+		expect(qdetach(fd), 0, "round %lu: DETACH", r);
+		expect(qattach(fd, si, VNETMQ_QUEUE_ANY, 0, NULL), 0,
+		       "round %lu: ATTACH to %s", r, small);
+		expect(qdetach(fd), 0, "round %lu: DETACH", r);
+	}
+	for (i = 0; i < RACE_WRITERS; i++)
+		__atomic_store_n(&w[i].stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < RACE_WRITERS; i++) {
+		pthread_join(w[i].tid, NULL);
+		written += w[i].written;
+	}
+	close(fd);
+	ksft_print_msg("%lu rounds, %ld frames written\n", n, written);
+	return 0;
+}
+
+/* Poll for room, then write: count the times poll said yes and write no. */
+static void *race_poll_write(void *arg)
+{
+	struct race_writer *w = arg;
+	struct pollfd p = { .fd = w->fd, .events = POLLOUT };
+	unsigned char f[ETH_ZLEN];
+
+	fill_frame(f, sizeof(f), w->mac, 0);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		if (poll(&p, 1, 100) != 1 || !(p.revents & POLLOUT))
+			continue;
+		if (write(w->fd, f, sizeof(f)) == sizeof(f))
+			w->written++;
+		else if (errno == EAGAIN)
+			w->false_pollout++;
+		else
+			fail("write after POLLOUT: %s", strerror(errno));
+	}
+	return NULL;
+}
+
+/*
+ * pause DEV ROUNDS: a writer polls for room and writes to queue pair 0
+ * while a second file attaches to and detaches from queue pair 1, which
+ * pauses DEV's datapath each time.  While paused, the rings take no
+ * written frame: poll must not say POLLOUT then (nor may a blocked
+ * write spin).  A pause that begins between a POLLOUT and its write
+ * accounts for one EAGAIN at most: the next poll waits for the pause
+ * to end.
+ */
+static int cmd_race_pause(const char *dev, const char *rounds)
+{
+	unsigned long r, n = num(rounds, "ROUNDS");
+	unsigned int ifindex = ifindex_of(dev);
+	struct race_writer w = { 0 };
+	unsigned char mac[ETH_ALEN];
+	int other = qopen();
+
+	mac_of(dev, mac);
+	w.mac = mac;
+	w.fd = qopen();
+	expect(qattach(w.fd, ifindex, 0, 0, NULL), 0, "ATTACH to %s queue 0",
+	       dev);
+	fcntl(w.fd, F_SETFL, O_NONBLOCK);
+	errno = pthread_create(&w.tid, NULL, race_poll_write, &w);
+	if (errno)
+		fail("pthread_create: %s", strerror(errno));
+	for (r = 0; r < n; r++) {
+		if (qattach(other, ifindex, 1, 0, NULL))
+			fail("round %lu: ATTACH to queue 1: %s", r,
+			     strerror(errno));
+		sleep_ms(5);
+		if (qdetach(other))
+			fail("round %lu: DETACH: %s", r, strerror(errno));
+		sleep_ms(5);
+	}
+	__atomic_store_n(&w.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(w.tid, NULL);
+	ksft_print_msg("%lu pauses, %ld frames, %ld POLLOUT then EAGAIN\n",
+		       2 * n, w.written, w.false_pollout);
+	if (w.false_pollout > (long)(2 * n))
+		fail("%ld POLLOUT then EAGAIN in %lu pauses: writers spin",
+		     w.false_pollout, 2 * n);
+	close(other);
+	close(w.fd);
+	return 0;
+}
+
+static int cmd_race(int argc, char **argv)
+{
+	if (!strcmp(argv[2], "hup") && argc == 5)
+		return cmd_race_hup(argv[3], argv[4]);
+	if (!strcmp(argv[2], "reattach") && argc == 6)
+		return cmd_race_reattach(argv[3], argv[4], argv[5]);
+	if (!strcmp(argv[2], "pause") && argc == 5)
+		return cmd_race_pause(argv[3], argv[4]);
+	fail("race %s with %d arguments: see the usage", argv[2], argc - 3);
 }
 
 static void __noreturn bad_usage(void)
@@ -1258,7 +1515,10 @@ static void __noreturn bad_usage(void)
 		"  vnetmq_qfile badinput|vnethdr|rxfull DEV\n"
 		"  vnetmq_qfile vlan DEV VLAN_DEV VID\n"
 		"  vnetmq_qfile perm DEV [allowed]\n"
-		"  vnetmq_qfile write DEV COUNT\n");
+		"  vnetmq_qfile write DEV COUNT [QUEUE]\n"
+		"  vnetmq_qfile race hup DEV ROUNDS\n"
+		"  vnetmq_qfile race reattach BIG SMALL ROUNDS\n"
+		"  vnetmq_qfile race pause DEV ROUNDS\n");
 	exit(2);
 }
 
@@ -1289,7 +1549,9 @@ int main(int argc, char **argv)
 		return cmd_rxfull(argv[2]);
 	if (!strcmp(cmd, "perm") && (argc == 3 || argc == 4))
 		return cmd_perm(argc, argv);
-	if (!strcmp(cmd, "write") && argc == 4)
-		return cmd_write(argv[2], argv[3]);
+	if (!strcmp(cmd, "write") && (argc == 4 || argc == 5))
+		return cmd_write(argc, argv);
+	if (!strcmp(cmd, "race") && argc >= 5)
+		return cmd_race(argc, argv);
 	bad_usage();
 }
