@@ -129,9 +129,9 @@ static void vnetmq_itest_exit(struct kunit *test)
 /* Take BQL out of the way: the test is about the ring's own stops. */
 static void vnetmq_itest_no_bql(struct net_device *dev, u16 q)
 {
+#ifdef CONFIG_BQL
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
 
-#ifdef CONFIG_BQL
 	txq->dql.min_limit = DQL_MAX_LIMIT;
 	netdev_tx_reset_queue(txq);
 	/* dql_reset() leaves adj_limit alone until the first completion. */
