@@ -6,8 +6,10 @@
 # frames held on its rings (its RX queues paused through debugfs), one
 # with a queue file attached and frames waiting in it; rmmod refused
 # while the file is open; the file closed, rmmod with the devices still
-# there; load again, frames loop back, rmmod again.  Prints each step,
-# then "module: ok".  The caller scans the console for kernel reports;
+# there; load again, frames loop back; then vnetmq_kunit.ko, whose
+# suites run as it loads and must all pass (a symbol vnetmq.ko does not
+# export fails its load); both unloaded.  Prints each step, then
+# "module: ok".  The caller scans the console for kernel reports;
 # the boot ends with a kmemleak scan (tools/uml-init.sh).
 #
 # usage: module-job.sh VNETMQ_KO
@@ -17,6 +19,7 @@ set -uo pipefail
 . "$VNETMQ_KSRC/tools/testing/selftests/drivers/net/vnetmq/lib.sh"
 
 KO=$1
+KUNIT_KO=${KO%/*}/vnetmq_kunit.ko
 WORK=$(mktemp -d)
 
 die() {
@@ -132,6 +135,26 @@ rx_reached() {
 	[ "$(dev_stat "$1" rx_packets)" -ge "$2" ]
 }
 
+# kunit_suites: load vnetmq_kunit.ko, whose suites run as it loads, and
+# check each suite's KTAP result in debugfs: every suite ran and passed.
+kunit_suites() {
+	local d r n=0 bad=0
+	insmod "$KUNIT_KO" || die "insmod $KUNIT_KO failed (a symbol vnetmq.ko does not export? see the console)"
+	for d in /sys/kernel/debug/kunit/vnetmq_*; do
+		[ -f "$d/results" ] || continue
+		n=$((n + 1))
+		r=$(grep -E '^(not )?ok [0-9]+ vnetmq_' "$d/results" | tail -n 1)
+		step "kunit: ${r:-no result for ${d##*/}}"
+		if [[ $r != ok* ]]; then
+			bad=$((bad + 1))
+			grep -E '^ +not ok' "$d/results" | sed 's/^ */module: kunit:   /'
+		fi
+	done
+	[ "$n" -ge 8 ] || die "kunit: $n vnetmq suites ran, want at least 8"
+	[ "$bad" = 0 ] || die "kunit: $bad of $n suites failed"
+	rmmod vnetmq_kunit || die "rmmod vnetmq_kunit failed"
+}
+
 main() {
 	[ -n "${VNETMQ_QFILE:-}" ] || die "no VNETMQ_QFILE: run through tools/module.sh"
 	[ ! -d /sys/module/vnetmq ] || die "vnetmq is built in: this kernel cannot unload it"
@@ -151,6 +174,8 @@ main() {
 	mkdev mod0 up
 	loops_back mod0
 	step "reloaded: mod0 loops frames back"
+	kunit_suites
+	step "vnetmq_kunit.ko: every suite passed"
 	unload mod0
 	echo "module: ok"
 }

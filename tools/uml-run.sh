@@ -48,7 +48,8 @@ TMPDIR=$tmp timeout "${VNETMQ_UML_TIMEOUT:-900}" "$linux" \
 	mem=1G "${UML_MODE[@]}" \
 	rootfstype=hostfs rootflags=/ ro \
 	init="$VNETMQ_REPO/tools/uml-init.sh" \
-	con0=fd:0,fd:1 con=null noreboot kunit.enable=0 "${env_words[@]}" \
+	con0=fd:0,fd:1 con=null noreboot \
+	"kunit.enable=${VNETMQ_UML_KUNIT:-0}" "${env_words[@]}" \
 	</dev/null 2>&1 | if [ "${VNETMQ_UML_QUIET:-0}" = 1 ]; then
 		cat > "$log"
 	else
