@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/checks.sh"
 
 SAMPLES=(unsigned style spdx inline bisect sparse cocci xmastree
-	 selftest_dir ynl i386 clang)
+	 selftest_dir ynl i386 clang unexported)
 samples=$VNETMQ_REPO/ci/samples
 work=$BUILD/samples
 out=$LOGS/samples
@@ -168,6 +168,21 @@ sample_i386() {
 sample_clang() {
 	flavour_sample warn-clang clang "self-assignment" \
 		'self.c:[0-9]+:[0-9]+: .*-Wself-assign'
+}
+
+# A module using a symbol the other module of its directory does not
+# export: modpost fails the build; once exported, it passes.
+sample_unexported() {
+	local dir
+	local -a mods
+	dir=$(module_copy unexported)
+	mapfile -t mods < <(module_args x86_64 "$dir")
+	expect fail "a symbol a module beside it does not export, modpost" \
+		"user.ko: symbol 'sample_helper' undefined" \
+		check_build x86_64 "$work/unexported.log" "${mods[@]}"
+	expect pass "the symbol exported, modpost" \
+		check_build x86_64 "$work/unexported-control.log" "${mods[@]}" \
+		SAMPLE_EXPORT=y
 }
 
 main() {

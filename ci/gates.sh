@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The static gates netdev's CI (NIPA) runs, on vnetmq: on the final tree
-# (checkpatch, W=1 builds for x86_64 under sparse, i386 and clang,
-# coccicheck, kernel-doc, reverse christmas tree, the selftests
-# directory, the netlink code generated from its spec, shellcheck on the
-# rig's scripts) and on every patch of the
-# series, applied one by one with git am (series).  Each failure names
+# (checkpatch, W=1 module builds with modpost for x86_64 under sparse,
+# i386 and clang, coccicheck, kernel-doc, reverse christmas tree, the
+# selftests directory, the netlink code generated from its spec, the
+# rig's scripts under shellcheck) and on every patch of the series,
+# applied one by one with git am (series).  Each failure names
 # the gate and the file:line; outputs are kept under $LOGS/gates/.
 #
 # usage: gates.sh [GATE...]   default: every gate but checkpatch (see
@@ -57,19 +57,33 @@ gate_checkpatch() {
 	done
 }
 
+# driver_modules FLAVOUR: make arguments that build the final tree's
+# driver and its KUnit tests as modules (module_args).
+driver_modules() {
+	module_args "$1" "$TREE/$driver"
+}
+
 gate_sparse() {
-	gate sparse "W=1 C=2 x86_64 build of $driver" "$out/sparse.log" \
-		check_sparse "$out/sparse-build.log" "$driver/"
+	local -a mods
+	mapfile -t mods < <(driver_modules x86_64)
+	gate sparse "W=1 C=2 x86_64 build of $driver, modpost" "$out/sparse.log" \
+		check_sparse "$out/sparse-build.log" "${mods[@]}"
+}
+
+# gate_flavour FLAVOUR WHAT: a W=1 build of the driver's modules.
+gate_flavour() {
+	local -a mods
+	mapfile -t mods < <(driver_modules "$1")
+	gate "$1" "W=1 $2 build of $driver, modpost" "$out/$1.log" \
+		check_build "$1" "$out/$1-build.log" "${mods[@]}"
 }
 
 gate_i386() {
-	gate i386 "W=1 i386 build of $driver" "$out/i386.log" \
-		check_build i386 "$out/i386-build.log" "$driver/"
+	gate_flavour i386 i386
 }
 
 gate_clang() {
-	gate clang "W=1 clang-19 build of $driver" "$out/clang.log" \
-		check_build clang "$out/clang-build.log" "$driver/"
+	gate_flavour clang clang-19
 }
 
 gate_coccicheck() {

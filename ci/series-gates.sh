@@ -5,7 +5,8 @@
 # on drift), then apply its patches one by one with git am to the
 # pristine tree and run on each what NIPA runs on a posted patch: the
 # author's Signed-off-by and netdev's greps, checkpatch, kernel-doc on
-# the files it touches, a W=1 x86_64 build of the driver (bisectable),
+# the files it touches, W=1 builds of the driver, modpost included, for
+# x86_64, i386 and with clang (bisectable),
 # and the selftests directory checks when it touches them.  Then the
 # series-level checks: at most 15 patches, a cover letter, and
 # get_maintainer.pl finding vnetmq's entry for every new file.
@@ -38,6 +39,30 @@ touched_dirs() {
 	done
 }
 
+# The flavours each patch is built for, and the name of each one's check:
+# build-DIR for x86_64, build-FLAVOUR-DIR for the others.
+build_name() {
+	local flavour=$1 dir=${2//\//_}
+	if [ "$flavour" = x86_64 ]; then
+		echo "build-$dir"
+	else
+		echo "build-$flavour-$dir"
+	fi
+}
+
+# build_patch DIR LOGBASE: the patch's module directory DIR, W=1 and
+# through modpost, for every flavour: NIPA builds each patch for x86_64,
+# i386 and with clang.
+build_patch() {
+	local d=$1 logs=$2 flavour name
+	local -a mods
+	for flavour in "${FLAVOURS[@]}"; do
+		mapfile -t mods < <(module_args "$flavour" "$WT/$d")
+		name=$(build_name "$flavour" "$d")
+		one "$name" check_build "$flavour" "$logs.$name.out" "${mods[@]}"
+	done
+}
+
 # check_patch PATCH LOGBASE: apply PATCH in WT and check it; prints one
 # "NAME ok|fail" line per check.
 check_patch() {
@@ -65,14 +90,22 @@ check_patch() {
 		grep -E '\.[ch]$' | sed "s|^|$WT/|")
 	one kernel-doc check_kerneldoc "$WT" "${files[@]}"
 	for d in $(touched_dirs module); do
-		one "build-${d//\//_}" check_build x86_64 "$logs.build.out" \
-			M="$WT/$d" modules
+		build_patch "$d" "$logs"
 	done
 	for d in $(touched_dirs selftest); do
 		one "selftests-${d//\//_}" check_selftest_dir "$WT/$d"
 	done
 	wait "$checkpatch" || true
 	cat "$logs.checkpatch.verdict"
+}
+
+# The work tree's module objects (module_args), from the last run's last
+# patch: each run builds every file of the first patch again (ccache).
+clean_module_outputs() {
+	local flavour
+	for flavour in "${FLAVOURS[@]}"; do
+		rm -rf "$(arch_dir "$flavour")/modules$WT"
+	done
 }
 
 # check_patches BASE PATCH...: "PATCH CHECK ok|fail" for every patch,
@@ -83,6 +116,7 @@ check_patches() {
 	git -C "$WT" am --abort >/dev/null 2>&1 || true
 	git -C "$WT" checkout -q -f -B gate "$base"
 	git -C "$WT" clean -q -fdx
+	clean_module_outputs
 	mkdir -p "$out"
 	for p in "$@"; do
 		check_patch "$p" "$out/$(basename "$p" .patch)" | while read -r line; do
