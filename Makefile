@@ -10,12 +10,13 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit e2e stress faults module coverage gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit kcsan e2e stress faults module coverage gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
 	@echo 'make test     every KUnit suite, e2e selftest and static gate (CI runs this)'
 	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
+	@echo 'make kcsan    KUnit suites again on x86_64 with KCSAN, under QEMU ($(BUILD)/kcsan-kernel/); SUITE="g1 g2": one boot per glob'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
@@ -39,6 +40,9 @@ kernel: setup
 
 kunit: setup
 	@tools/kunit.sh $(if $(SUITE),'$(SUITE)')
+
+kcsan: setup
+	@tools/kcsan.sh $(foreach s,$(SUITE),'$(s)')
 
 e2e: kernel
 	@tools/e2e.sh $(TESTS)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn kunit.py's --json output into flat TAP lines, one per test case
-(each parameter of a parameterized case counts as a case)."""
+(each parameter of a parameterized case counts as a case), named
+"LABEL: suite.case" (LABEL: kunit, or the stage that ran them)."""
 
 import json
 import sys
@@ -15,7 +16,7 @@ def cases(group, prefix):
         yield from cases(sub, name)
 
 
-def main(path: str) -> int:
+def main(path: str, label: str = 'kunit') -> int:
     try:
         with open(path, encoding='utf-8') as f:
             root = json.load(f)
@@ -25,15 +26,15 @@ def main(path: str) -> int:
     for sub in root.get('sub_groups', []):
         for name, status in cases(sub, ''):
             if status == 'SKIP':
-                print(f'ok - kunit: {name} # SKIP')
+                print(f'ok - {label}: {name} # SKIP')
             elif status == 'PASS':
-                print(f'ok - kunit: {name}')
+                print(f'ok - {label}: {name}')
             else:
-                print(f'not ok - kunit: {name} ({status})')
+                print(f'not ok - {label}: {name} ({status})')
     return 0
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 2:
-        sys.exit(f'usage: {sys.argv[0]} KUNIT_JSON')
-    sys.exit(main(sys.argv[1]))
+    if len(sys.argv) not in (2, 3):
+        sys.exit(f'usage: {sys.argv[0]} KUNIT_JSON [LABEL]')
+    sys.exit(main(*sys.argv[1:]))

@@ -101,6 +101,9 @@ kunit_py() {
 	shift
 	[ "$cmd" = exec ] || cfg=("${KCONFIGS[@]/#/--kunitconfig=}"
 		"${KMAKE[@]/#/--make_options=}")
+	# A kernel QEMU boots: kunit.py must know it for every command.
+	[ "$KARCH" = um ] || cfg+=(--arch="$KARCH"
+		"${KQEMU[@]/#/--qemu_args=}")
 	(cd "$TREE" && "$PY" tools/testing/kunit/kunit.py "$cmd" \
 		--build_dir="$KBUILD" "${cfg[@]}" "$@")
 }
@@ -116,6 +119,10 @@ KNAME=kernel
 KOBJECTS=955
 # The compiler, and any other make option, every make of it takes.
 KMAKE=("CC=ccache gcc")
+# Its architecture: UML, but for make kcsan's kernel, which QEMU boots
+# with KQEMU's extra arguments.
+KARCH=um
+KQEMU=()
 
 use_bench_kernel() {
 	KBUILD=$BUILD/bench-kernel
@@ -130,6 +137,17 @@ use_module_kernel() {
 	KCONFIGS=("$VNETMQ_REPO/kunit/module.config")
 	KNAME=module-kernel
 	KOBJECTS=760
+}
+
+# make kcsan's kernel: the driver's KUnit suites on x86_64 with KCSAN
+# (kunit/kcsan.config), which UML lacks, booted by QEMU on two vCPUs.
+use_kcsan_kernel() {
+	KBUILD=$BUILD/kcsan-kernel
+	KCONFIGS=(. "$VNETMQ_REPO/kunit/kcsan.config")
+	KNAME=kcsan-kernel
+	KOBJECTS=1380
+	KARCH=x86_64
+	KQEMU=("-smp ${VNETMQ_KCSAN_CPUS:-2}")
 }
 
 # make coverage's kernel: the rig's e2e and KUnit configuration built by
@@ -175,7 +193,7 @@ build_kernel() {
 		return 1
 	}
 	expect=$(cat "$count" 2>/dev/null || echo "$KOBJECTS")
-	n=$(make -C "$TREE" ARCH=um O="$KBUILD" "${KMAKE[@]}" \
+	n=$(make -C "$TREE" ARCH="$KARCH" O="$KBUILD" "${KMAKE[@]}" \
 		-j"$(nproc)" all 2>&1 |
 		"$PY" "$VNETMQ_REPO/tools/progress.py" --label "$KNAME build" \
 			--log "$log" --count '^  (CC|AS) ' --expect "$expect") || {

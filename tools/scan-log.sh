@@ -3,8 +3,8 @@
 #
 # Fail a run whose console log holds a kernel report.  Only KASAN and
 # UBSAN fail a KUnit case by themselves; lockdep, WARN, DEBUG_OBJECTS,
-# kmemleak and refcount reports only print, so every KUnit and e2e log
-# goes through here.  Prints each report as LOG:LINE: text.
+# KCSAN, kmemleak and refcount reports only print, so every KUnit, KCSAN
+# and e2e log goes through here.  Prints each report as LOG:LINE: text.
 #
 # usage: scan-log.sh STAGE LOG
 
@@ -20,6 +20,7 @@ log=$2
 reports=(
 	'WARNING:'			# WARN(), lockdep, suspicious RCU usage
 	'BUG:'				# BUG(), KASAN, sleeping in atomic
+	'BUG: KCSAN:'			# a data race (kept should 'BUG:' narrow)
 	'cut here'			# start of any WARN/BUG splat
 	'UBSAN:'
 	'ODEBUG:'			# DEBUG_OBJECTS

@@ -16,12 +16,14 @@ set -euo pipefail
 # dies, unseen, and checkpatch takes every SPDX tag as valid.  The
 # kernel's YNL tools need python3-yaml (the selftests' CLI) and, to
 # generate code from a spec, python3-jsonschema; NIPA lints specs with
-# yamllint.
+# yamllint.  make kcsan boots an x86_64 kernel in qemu-system-x86 (its
+# qemu-system-data dependency has the qboot.rom kunit.py asks for).
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 	  rsync xz-utils python3 iproute2 ethtool kmod
 	  coccinelle ocaml-nox codespell shellcheck bats python3-ply
 	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
-	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint)
+	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint
+	  qemu-system-x86)
 
 # make bench draws its chart with matplotlib (setup-host.sh bench);
 # make coverage's clang links the profile runtime into the kernel

@@ -6,13 +6,18 @@
 # reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, the module
 # test on a kernel of its own (vnetmq.ko), and the static gates (the
 # series patch by patch among them), then each gate on its deliberately
-# bad sample.  A failing stage does not stop the next; the summary
-# counts every case and gate.
+# bad sample, and the KUnit suites again under KCSAN (make kcsan).  A
+# failing stage does not stop the next; the summary counts every case
+# and gate.
 #
 # The gates boot nothing, and a UML boot leaves about one of the two
 # CPUs idle: the gates and their samples run beside the UML stages, from
 # the end of the KUnit stage (which prepared the tree they check), their
-# output held in $LOGS/gates.out and shown when both are done.
+# output held in $LOGS/gates.out and shown when all are done.  The KCSAN
+# stage needs no UML kernel either and follows them there, niced like
+# the gates' builds: warm, it is a kernel built from ccache and a QEMU
+# boot of seconds, about 2 minutes, which ends in the minute or so the
+# UML stages outlast the gates instead of after everything.
 
 set -euo pipefail
 # shellcheck source=tools/lib.sh
@@ -26,9 +31,20 @@ stage() {
 	echo "=== $name took $((SECONDS - start)) s" >&2
 }
 
+# The KCSAN stage runs every suite, which takes seconds under TCG (the
+# kernel's build is the stage's cost).  KCSAN_TEST_SUITES="g1 g2 ..."
+# narrows it to some globs (one boot each), e.g. to the suites that
+# race threads: "vnetmq_backend vnetmq_poll vnetmq_netdev".
+kcsan_stage() {
+	local -a globs
+	read -ra globs <<<"${KCSAN_TEST_SUITES:-}"
+	stage kcsan nice -n 10 "$VNETMQ_REPO/tools/kcsan.sh" "${globs[@]}"
+}
+
 static_stages() {
 	stage gates "$VNETMQ_REPO/ci/gates.sh"
 	stage samples "$VNETMQ_REPO/ci/gate-samples.sh"
+	kcsan_stage
 }
 
 uml_stages() {
@@ -52,7 +68,7 @@ main() {
 	stage kunit "$VNETMQ_REPO/tools/kunit.sh"
 	static_stages > "$LOGS/gates.out" 2>&1 &
 	static=$!
-	echo "=== gates and samples: running beside the UML stages (output: $LOGS/gates.out)" >&2
+	echo "=== gates, samples and kcsan: running beside the UML stages (output: $LOGS/gates.out)" >&2
 	uml_stages
 	wait "$static" || true
 	cat "$LOGS/gates.out" >&2

@@ -51,3 +51,11 @@ console() {
 	run -1 "$REPO/tools/scan-log.sh" t "$BATS_TEST_TMPDIR/console.log"
 	[[ $output == *"unreferenced object 0x6a5c1d00"* ]]
 }
+
+@test "scan-log: a KCSAN data race report" {
+	printf '==================================================================\nBUG: KCSAN: data-race in vnetmq_poll / vnetmq_get_stats64\n' \
+		> "$BATS_TEST_TMPDIR/race"
+	console "$BATS_TEST_TMPDIR/race"
+	run -1 "$REPO/tools/scan-log.sh" t "$BATS_TEST_TMPDIR/console.log"
+	[[ $output == *"BUG: KCSAN: data-race in vnetmq_poll / vnetmq_get_stats64"* ]]
+}

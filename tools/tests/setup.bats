@@ -13,6 +13,7 @@ load helpers
 		run -1 "$REPO/tools/setup-host.sh"
 	[[ $output == *"sudo apt-get install -y build-essential bison libelf-dev"* ]]
 	[[ $output != *"install -y build-essential bc"* ]]
+	[[ $output == *" qemu-system-x86"* ]]	# make kcsan's QEMU
 	[ "$(calls apt-get)" = 0 ]
 	[ ! -e "$CACHE/sparse" ]
 }
@@ -22,6 +23,7 @@ load helpers
 	STUB_UID=0 STUB_INSTALLED="" run -0 "$REPO/tools/setup-host.sh"
 	[ "$(calls 'apt-get update')" = 1 ]
 	[ "$(calls 'apt-get .*install .*bats')" = 1 ]
+	[ "$(calls 'apt-get .*install .*qemu-system-x86')" = 1 ]
 	[ -x "$CACHE/sparse/sparse" ]
 }
 
