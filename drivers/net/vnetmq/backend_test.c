@@ -11,6 +11,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/if_vlan.h>
+#include <linux/ipv6.h>
 #include <linux/kthread.h>
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
@@ -451,6 +452,14 @@ static void vnetmq_bt_qfile_prep(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, skb_is_gso(skb));
 	kfree_skb(skb);
 
+	/* BIG TCP: no virtio_net_hdr describes a frame above 64 KiB. */
+	skb = vnetmq_test_frame(test, dev, GSO_LEGACY_MAX_SIZE + 100, 0, 0);
+	skb_shinfo(skb)->gso_size = 1400;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	KUNIT_EXPECT_EQ(test, SKB_DROP_REASON_SKB_BAD_GSO,
+			vnetmq_skb_qfile_prep(skb, true));
+	kfree_skb(skb);
+
 	skb = vnetmq_test_frame(test, dev, 200, 0, 0);
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_headroom(skb) + ETH_HLEN;
@@ -557,6 +566,10 @@ static struct net_device *vnetmq_bt_device(struct kunit *test)
 			       NET_NAME_ENUM, vnetmq_link_ops.setup, 4, 2);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	dev->rtnl_link_ops = &vnetmq_link_ops;
+	/* No IPv6 (below its minimum MTU): its DAD and MLD frames would
+	 * join the test's own on the TX queues, when the timers fire.
+	 */
+	dev->mtu = IPV6_MIN_MTU - 1;
 	rtnl_lock();
 	err = register_netdevice(dev);
 	if (!err)

@@ -409,7 +409,8 @@ test_writer_and_flood() {
 	p2=$(tx_packets "$DEV2" 3)
 	stops=$(qstat "$(qstats "$DEV2")" tx 3 tx-stop)
 	timeouts=$(ethtool_stat "$DEV2" tx_queue_3_timeouts)
-	echo "# TX queue 3: $p1 frames, then $p2; $stops stops, $timeouts timeouts"
+	echo "# TX queue 3: $p1 frames, a second later $p2"
+	echo "# TX queue 3: $stops stops, $timeouts timeouts"
 	[ "$p2" -gt "$p1" ] || { echo "# TX queue 3 stays stopped"; rc=1; }
 	[ "$timeouts" = 0 ] || { echo "# TX queue 3 stalled"; rc=1; }
 	kill -0 "$pg" 2>/dev/null || { echo "# pktgen stopped early"; rc=1; }
