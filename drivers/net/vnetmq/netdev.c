@@ -155,7 +155,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
 	struct vnetmq_txq_map *map = &priv->txq_map[qi];
-	enum skb_drop_reason reason = SKB_DROP_REASON_DEV_READY;
+	enum skb_drop_reason reason;
 	struct vnetmq_ring *ring;
 	struct vnetmq_qfile *qf;
 	struct vnetmq_rxq *rq;
@@ -167,7 +167,9 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	 * picked it before ethtool -L took it away (a packet socket that
 	 * bypasses the qdisc, pktgen) may still transmit on it.
 	 */
-	if (likely(qi < READ_ONCE(dev->real_num_tx_queues)))
+	if (unlikely(qi >= READ_ONCE(dev->real_num_tx_queues)))
+		reason = SKB_DROP_REASON_DEV_READY;
+	else
 		reason = vnetmq_skb_xmit_prep(dev, skb);
 	if (unlikely(reason)) {
 		vnetmq_txq_count(st, 0, false, false);
