@@ -135,7 +135,7 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_inject_prep);
  * of its own if memory allows; a shared frame, or a clone that could not
  * be given one, is received without GRO, as veth does.
  *
- * Context: softirq (GFP_ATOMIC).
+ * Context: softirq (the head is copied with GFP_ATOMIC).
  * Return: true if @skb is neither shared nor cloned now.
  */
 bool vnetmq_skb_gro_ok(struct sk_buff *skb)
