@@ -24,7 +24,7 @@
  *
  * serve attaches K files to queue pairs 0..K-1 of DEV, one thread each,
  * and prints "# ready"; "count" reads frames until SECONDS are over and
- * no file had one for 0.5 s, "echo" also writes each back, "hold" reads
+ * no file had one for 2 s, "echo" also writes each back, "hold" reads
  * nothing and closes SECONDS after the first frame is queued.  PAUSE_MS:
  * sleep that long after the first frame read.  At the end it prints
  * "# queue Q read N" (and "# queue Q echoed N") for each queue.
@@ -78,7 +78,7 @@
 #define ETH_P_VNETMQ	0x88B5		/* IEEE 802 local experimental */
 #define VHDR		sizeof(struct virtio_net_hdr)
 #define MAP_LEN		4096		/* what page_map() maps */
-#define IDLE_MS		500
+#define IDLE_MS		2000
 #define GSO_PAYLOAD	3000
 #define GSO_SIZE	1400
 #define TCP_START	(ETH_HLEN + sizeof(struct iphdr))
@@ -601,9 +601,14 @@ static void block_on(struct blocked *b, int n, int fd)
 	}
 	sleep_ms(100);
 	for (i = 0; i < n; i++)
-		if (__atomic_load_n(&b[i].done, __ATOMIC_ACQUIRE))
-			fail("the blocked %s returned %ld too early",
-			     b_name[b[i].kind], b[i].ret);
+		if (__atomic_load_n(&b[i].done, __ATOMIC_ACQUIRE)) {
+			struct vnetmq_attach a;
+
+			/* POLLHUP: the device went; POLLERR alone: detached. */
+			fail("the blocked %s returned %ld too early (GET %ld, revents 0x%lx)",
+			     b_name[b[i].kind], b[i].ret, qget(fd, &a),
+			     revents_now(fd));
+		}
 }
 
 /* The N calls of B must all return within MS ms of WHAT. */
