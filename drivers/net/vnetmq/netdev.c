@@ -829,7 +829,11 @@ static void vnetmq_dev_uninit(struct net_device *dev)
  * A queue file without vnet headers cannot carry GSO or checksum state,
  * and one with them only the GSO types a virtio_net_hdr describes: have
  * the core segment (and checksum) the other frames sent on its TX queue.
- * Called under RCU (BH), after the TX queue was picked.
+ * The qdisc path calls this under RCU, after the TX queue was picked;
+ * __dev_direct_xmit() (PACKET_QDISC_BYPASS, AF_XDP) outside RCU, before
+ * it sets the queue mapping, which holds something else then.  A frame
+ * this lets through to a file that cannot carry it is dropped and
+ * counted by vnetmq_skb_qfile_prep().
  */
 static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 					       struct net_device *dev,
@@ -837,12 +841,19 @@ static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_qfile *qf;
+	u32 flags = 0;
+	bool served;
 
+	rcu_read_lock();
 	qf = vnetmq_backend_lookup(&priv->backends, skb_get_queue_mapping(skb),
 				   vnetmq_pairs(dev));
-	if (!qf)
+	served = !!qf;
+	if (qf)
+		flags = READ_ONCE(qf->flags);
+	rcu_read_unlock();
+	if (!served)
 		return features;
-	if (!(READ_ONCE(qf->flags) & VNETMQ_F_VNET_HDR))
+	if (!(flags & VNETMQ_F_VNET_HDR))
 		return features & ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
 	/* A virtio_net_hdr describes no BIG TCP frame (above 64 KiB). */
 	if (skb->len > GSO_LEGACY_MAX_SIZE)
@@ -1010,9 +1021,13 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 		/* Full: the writer waits for the poll, which is due now. */
 		if (err == -ENOBUFS)
 			vnetmq_rxq_kick(rq, 0, true);
-		/* Closed on a running device: its queues are changing. */
-		if (err == -ENOBUFS || netif_running(dev))
+		/* Closed on a running device: its queues are changing.  The
+		 * writer keeps the frame, and may outlive the device.
+		 */
+		if (err == -ENOBUFS || netif_running(dev)) {
+			skb->dev = NULL;
 			return -ENOBUFS;
+		}
 		reason = SKB_DROP_REASON_DEV_READY;
 	}
 	dev_core_stats_rx_dropped_inc(dev);

@@ -229,7 +229,10 @@ static struct sk_buff *vnetmq_qfile_build(struct iov_iter *from, size_t len,
 		return NULL;
 	}
 	skb_reset_mac_header(skb);
-	/* What virtio_net_hdr_to_skb() checks a GSO frame against. */
+	/* Where virtio_net_hdr_to_skb() has the flow dissector start, and
+	 * what it checks a GSO frame against.
+	 */
+	skb_set_network_header(skb, ETH_HLEN);
 	skb->protocol = eth_hdr(skb)->h_proto;
 	return skb;
 }
@@ -262,6 +265,33 @@ static int vnetmq_qfile_send(struct vnetmq_qfile *qf, struct sk_buff *skb,
 	}
 }
 
+/*
+ * virtio_net_hdr_to_skb() may find the protocol through the device's
+ * header_ops and the transport header with the flow dissector, which
+ * needs a netns: it gets the device, as tun gives it.  skb->dev holds no
+ * reference, so it is set only inside the RCU section; vnetmq_inject()
+ * sets it again for the device that takes the frame (another one, if the
+ * file moves meanwhile: what the header says does not depend on it).
+ */
+static int vnetmq_qfile_hdr_to_skb(struct vnetmq_qfile *qf,
+				   struct sk_buff *skb,
+				   const struct virtio_net_hdr *hdr)
+{
+	struct net_device *dev;
+	int err = -EBADFD;
+	u16 q;
+
+	rcu_read_lock();
+	dev = vnetmq_qfile_dev(qf, &q);
+	if (dev) {
+		skb->dev = dev;
+		err = virtio_net_hdr_to_skb(skb, hdr, true) ? -EINVAL : 0;
+		skb->dev = NULL;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 static ssize_t vnetmq_qfile_write_iter(struct kiocb *iocb,
 				       struct iov_iter *from)
 {
@@ -287,9 +317,11 @@ static ssize_t vnetmq_qfile_write_iter(struct kiocb *iocb,
 	skb = vnetmq_qfile_build(from, len - hdr_len, &err);
 	if (!skb)
 		return err;
-	if (hdr_len && virtio_net_hdr_to_skb(skb, &hdr, true)) {
-		kfree_skb_reason(skb, SKB_DROP_REASON_DEV_HDR);
-		return -EINVAL;
+	err = hdr_len ? vnetmq_qfile_hdr_to_skb(qf, skb, &hdr) : 0;
+	if (err) {
+		kfree_skb_reason(skb, err == -EINVAL ? SKB_DROP_REASON_DEV_HDR :
+				 SKB_DROP_REASON_DEV_READY);
+		return err;
 	}
 	err = vnetmq_qfile_send(qf, skb, nonblock);
 	if (err) {

@@ -1086,6 +1086,59 @@ static void check_vhdr(const void *p, const char *what)
 		     what, GSO_SIZE, TCP_START, offsetof(struct tcphdr, check));
 }
 
+/* Whether the kernel has warned since boot: taint flag W, bit 9. */
+static int kernel_warned(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	unsigned long t;
+	int n;
+
+	if (!f)
+		fail("open /proc/sys/kernel/tainted: %s", strerror(errno));
+	n = fscanf(f, "%lu", &t);
+	fclose(f);
+	if (n != 1)
+		fail("/proc/sys/kernel/tainted: no number");
+	return !!(t & 1UL << 9);
+}
+
+/*
+ * GSO without NEEDS_CSUM: the kernel finds the transport header with the
+ * flow dissector, which needs a netns, the device's.
+ */
+static void check_gso_probed(int a, int s, const unsigned char *mac,
+			     const struct virtio_net_hdr *gso)
+{
+	struct virtio_net_hdr h = *gso;
+	int warned = kernel_warned();
+	long len, n;
+
+	h.flags = 0;
+	h.csum_start = 0;
+	h.csum_offset = 0;
+	memcpy(buf, &h, VHDR);
+	len = tcp_frame(buf + VHDR, mac, GSO_PAYLOAD);
+	expect(res(write(a, buf, VHDR + len)), VHDR + len,
+	       "write of a TCP/IPv4 GSO frame without NEEDS_CSUM");
+	n = pkt_recv(s, rbuf, VHDR, 2000);
+	if (n != (long)VHDR + len || memcmp(rbuf + VHDR, buf + VHDR, len))
+		fail("that frame did not come up the stack whole (%ld bytes)",
+		     n);
+	/* EtherType 0: the protocol comes from the device's header_ops,
+	 * then from the GSO type.
+	 */
+	buf[VHDR + 12] = 0;
+	buf[VHDR + 13] = 0;
+	expect(res(write(a, buf, VHDR + len)), VHDR + len,
+	       "the same with EtherType 0");
+	if (pkt_recv(s, rbuf, VHDR, 2000) != (long)VHDR + len)
+		fail("that frame did not come up the stack");
+	if (!warned && kernel_warned())
+		fail("the kernel warned on these writes (see its log)");
+}
+
+static void race_cpu0(int idle);
+
 static int cmd_vnethdr(const char *dev)
 {
 	const struct virtio_net_hdr gso = {
@@ -1100,7 +1153,7 @@ static int cmd_vnethdr(const char *dev)
 	unsigned char mac[ETH_ALEN];
 	void *bad = page_map(PROT_NONE);
 	long len, n;
-	int a, s;
+	int a, s, one = 1;
 
 	mac_of(dev, mac);
 	a = qopen();
@@ -1134,6 +1187,9 @@ static int cmd_vnethdr(const char *dev)
 	check_vhdr(rbuf, "a PACKET_VNET_HDR socket got");
 	if (memcmp(rbuf + VHDR, buf + VHDR, len))
 		fail("the GSO frame came up the stack changed");
+	check_gso_probed(a, s, mac, &gso);
+	memcpy(buf, &gso, VHDR);
+	len = tcp_frame(buf + VHDR, mac, GSO_PAYLOAD);
 
 	/* stack -> file */
 	expect(pkt_send(s, ifindex, ETH_P_IP, buf, VHDR + len), VHDR + len,
@@ -1148,6 +1204,19 @@ static int cmd_vnethdr(const char *dev)
 	check_vhdr(rbuf, "the file read");
 	if (memcmp(rbuf + VHDR, buf + VHDR, len))
 		fail("the GSO frame read differs from the frame sent");
+
+	/* Past the qdisc: __dev_direct_xmit() has the driver check the
+	 * frame outside any RCU section.  From CPU 0, a packet socket
+	 * picks TX queue 0 (skb_tx_hash() of the recorded CPU).
+	 */
+	race_cpu0(0);
+	if (setsockopt(s, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+		fail("PACKET_QDISC_BYPASS: %s", strerror(errno));
+	expect(pkt_send(s, ifindex, ETH_P_IP, buf, VHDR + len), VHDR + len,
+	       "send it again past the qdisc (PACKET_QDISC_BYPASS)");
+	await_frame(a, 2000, "the GSO frame sent past the qdisc");
+	expect(res(read(a, rbuf, BUF_SIZE)), VHDR + len, "read that frame");
+	check_vhdr(rbuf, "the file read");
 	expect(pkt_send(s, ifindex, ETH_P_IP, buf, VHDR + len), VHDR + len,
 	       "send it again");
 	await_frame(a, 2000, "the GSO frame");
