@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit kcsan e2e stress faults module coverage gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit kcsan e2e stress fuzz faults module coverage gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -19,6 +19,7 @@ help:
 	@echo 'make kcsan    KUnit suites again on x86_64 with KCSAN, under QEMU ($(BUILD)/kcsan-kernel/); SUITE="g1 g2": one boot per glob'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
+	@echo 'make fuzz     random input against every uapi of vnetmq while its devices change (DURATION=600 s; SEED= replays a run)'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
 	@echo 'make module   load and unload vnetmq.ko for real, on a kernel of its own ($(BUILD)/module-kernel/)'
 	@echo 'make coverage line and function coverage of the driver by KUnit, e2e and the fault sweep ($(BUILD)/coverage/); STAGES='
@@ -49,8 +50,12 @@ e2e: kernel
 
 stress: kernel
 	@tools/stress.sh
+	@tools/fuzz.sh
 	@tools/fault.sh
 	@tools/module.sh
+
+fuzz: kernel
+	@tools/fuzz.sh
 
 faults: kernel
 	@tools/fault.sh

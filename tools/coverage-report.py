@@ -5,7 +5,9 @@ files: EXPORT (llvm-cov export -format=text, JSON) and SHOW
 (llvm-cov show -format=text).  Prints a line per file, the functions
 never entered, then "lines: NN.N%" and "functions: NN.N%" over every
 file; writes the lines never run, file by file as line ranges, to
-UNCOVERED."""
+UNCOVERED.  With --stage NAME=SHOW for each stage (its own llvm-cov
+show of its own profile), also the lines each stage runs, and writes
+the lines only one stage runs to only-NAME.txt beside UNCOVERED."""
 
 import argparse
 import json
@@ -90,12 +92,57 @@ def uncovered_lines(show):
     return out
 
 
+def line_counts(show):
+    """{file: ({lines run}, {executable lines})} of SHOW."""
+    out, cur = {}, None
+    for text in Path(show).read_text(encoding='utf-8').splitlines():
+        if text.startswith('/') and text.endswith(':'):
+            cur = out.setdefault(Path(text[:-1]).name, (set(), set()))
+            continue
+        m = SHOW_LINE.match(text)
+        if m and cur is not None and m.group(2) is not None:
+            cur[1].add(int(m.group(1)))
+            if m.group(2) != '0':
+                cur[0].add(int(m.group(1)))
+    return out
+
+
+def stage_report(stages, outdir):
+    """Lines each stage runs, and those that only one of them runs."""
+    runs = {}
+    for spec in stages:
+        name, _, show = spec.partition('=')
+        if not show:
+            sys.exit(f'coverage-report: --stage {spec}: want NAME=SHOW')
+        runs[name] = line_counts(show)
+    print('lines run, by stage:')
+    for name, files in runs.items():
+        run = sum(len(r) for r, _ in files.values())
+        count = sum(len(c) for _, c in files.values())
+        others = [o for o in runs if o != name]
+        only = {}
+        for f, (r, _) in files.items():
+            alone = r - set().union(*(runs[o].get(f, (set(), set()))[0]
+                                      for o in others))
+            if alone:
+                only[f] = sorted(alone)
+        path = Path(outdir) / f'only-{name}.txt'
+        with open(path, 'w', encoding='utf-8') as out:
+            for f, nums in sorted(only.items()):
+                out.write(f'{f}: {ranges(nums)}\n')
+        print(f'  {name:<8} {pct(run, count):5.1f}% ({run}/{count}); '
+              f'{sum(map(len, only.values()))} run by no other stage '
+              f'({path})')
+
+
 def main():
     """Report on the export and show files named on the command line."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('export')
     ap.add_argument('show')
     ap.add_argument('uncovered')
+    ap.add_argument('--stage', action='append', default=[],
+                    help="NAME=SHOW: a stage's own llvm-cov show output")
     args = ap.parse_args()
     files, functions = load_export(args.export)
     if not files:
@@ -113,6 +160,8 @@ def main():
                 out.write(f'{name}: {ranges(nums)}\n')
     print(f'lines: {lines:.1f}%')
     print(f'functions: {funcs:.1f}%')
+    if args.stage:
+        stage_report(args.stage, Path(args.uncovered).parent)
 
 
 if __name__ == '__main__':

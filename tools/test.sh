@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Everything `make test` runs: the rig's own tests, KUnit, then e2e, a
-# short make stress (STRESS_TEST_DURATION seconds, 45 by default) and a
+# short make stress (STRESS_TEST_DURATION seconds, 45 by default), a
+# short make fuzz (FUZZ_TEST_DURATION seconds, 60 by default) and a
 # reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, the module
 # test on a kernel of its own (vnetmq.ko), and the static gates (the
 # series patch by patch among them), then each gate on its deliberately
@@ -52,6 +53,8 @@ uml_stages() {
 		stage e2e "$VNETMQ_REPO/tools/e2e.sh"
 		stage stress env DURATION="${STRESS_TEST_DURATION:-45}" \
 			"$VNETMQ_REPO/tools/stress.sh"
+		stage fuzz env DURATION="${FUZZ_TEST_DURATION:-60}" \
+			"$VNETMQ_REPO/tools/fuzz.sh"
 		stage faults env PATHS="${FAULT_TEST_PATHS:-create qfile netlink}" \
 			"$VNETMQ_REPO/tools/fault.sh"
 	else

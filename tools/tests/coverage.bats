@@ -48,7 +48,7 @@ TEXT
 
 @test "coverage: a stage that does not exist" {
 	BUILD=$BATS_TEST_TMPDIR run -1 env STAGES="kunit nope" "$REPO/tools/coverage.sh"
-	[[ $output == *"STAGES: no stage 'nope' (have: kunit e2e faults)"* ]]
+	[[ $output == *"STAGES: no stage 'nope' (have: kunit e2e faults fuzz)"* ]]
 }
 
 @test "coverage: a kernel the rig does not have" {
@@ -74,4 +74,18 @@ TEXT
 	run -1 "$REPO/tools/coverage-report.py" "$BATS_TEST_TMPDIR/e.json" \
 		"$BATS_TEST_TMPDIR/s.txt" "$BATS_TEST_TMPDIR/u.txt"
 	[[ $output == *"covers no file: was the kernel built with kunit/coverage.config?"* ]]
+}
+
+@test "coverage: each stage's share, and the lines only it runs" {
+	fixture
+	sed -e 's/^    3|      0|/    3|      2|/' "$BATS_TEST_TMPDIR/show.txt" \
+		> "$BATS_TEST_TMPDIR/fuzz.txt"
+	run -0 "$REPO/tools/coverage-report.py" "$BATS_TEST_TMPDIR/export.json" \
+		"$BATS_TEST_TMPDIR/show.txt" "$BATS_TEST_TMPDIR/uncovered.txt" \
+		--stage="kunit=$BATS_TEST_TMPDIR/show.txt" \
+		--stage="fuzz=$BATS_TEST_TMPDIR/fuzz.txt"
+	[[ $output == *"  kunit     60.0% (6/10); 0 run by no other stage"* ]]
+	[[ $output == *"  fuzz      70.0% (7/10); 1 run by no other stage"* ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/only-fuzz.txt")" = "a.c: 3" ]
+	[ ! -s "$BATS_TEST_TMPDIR/only-kunit.txt" ]
 }
