@@ -19,7 +19,6 @@ set -euo pipefail
 
 DURATION=${DURATION:-600}
 SEED=${SEED:-$((RANDOM * 32768 + RANDOM))}
-FUZZ=$BUILD/fuzz
 
 check_args() {
 	[[ $DURATION =~ ^[1-9][0-9]*$ ]] ||

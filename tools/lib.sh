@@ -45,6 +45,8 @@ SERIES_PATHS=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
 # The selftests' C programs, for the host, whose binaries UML runs.
 VNETMQ_QFILE=$BUILD/selftests/vnetmq_qfile
 VNETMQ_IOCTL=$BUILD/selftests/vnetmq_ioctl
+# make fuzz's fuzzer and its generated tables (tools/fuzz.sh).
+FUZZ=$BUILD/fuzz
 
 # Build $VNETMQ_QFILE and $VNETMQ_IOCTL.  kselftest's lib.mk cannot build
 # them in the overlay, where the selftests directory is a link into this
@@ -169,6 +171,8 @@ use_coverage_kernel() {
 	RESULTS=$COVERAGE/results
 	LOGS=$COVERAGE/logs
 	UML=$COVERAGE/uml
+	# shellcheck disable=SC2034 # read by fuzz.sh
+	FUZZ=$COVERAGE/fuzz
 	# Built by clang, UML loses the host process of user space's first
 	# address space in seccomp mode ("Unexpectedly lost MM child"), and
 	# init dies; ptrace mode, which is UP only, works.  KUnit runs no
