@@ -50,7 +50,7 @@ e2e: kernel
 
 stress: kernel
 	@tools/stress.sh
-	@tools/fuzz.sh
+	@DURATION=$${DURATION:-300} tools/fuzz.sh
 	@tools/fault.sh
 	@tools/module.sh
 
