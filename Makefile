@@ -18,7 +18,7 @@ help:
 	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
 	@echo 'make kcsan    KUnit suites again on x86_64 with KCSAN, under QEMU ($(BUILD)/kcsan-kernel/); SUITE="g1 g2": one boot per glob'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
-	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make faults'
+	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make fuzz and make faults'
 	@echo 'make fuzz     random input against every uapi of vnetmq while its devices change (DURATION=600 s; SEED= replays a run)'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
 	@echo 'make module   load and unload vnetmq.ko for real, on a kernel of its own ($(BUILD)/module-kernel/)'

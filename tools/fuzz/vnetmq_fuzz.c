@@ -15,11 +15,15 @@
  * fields, unknown flags and sizes); their structure comes from the uapi
  * (vnetmq_fuzz_uapi.h, which tools/fuzz/uapi-gen.py writes).
  *
- * Each thread draws from its own generator seeded from SEED, so a
- * --replay SEED runs the same operations in each thread again (their
- * interleaving is the scheduler's).  The parent watches /dev/kmsg: the
- * first kernel report stops the run, and the seed, the report and each
- * thread's last operations are printed.
+ * Each thread draws from its own generator seeded from SEED, and each
+ * operation from a generator of its own seeded from the thread's, so a
+ * --replay SEED runs the same operations with the same values in each
+ * thread again; what they meet (which files are attached, which devices
+ * exist) depends on how the threads interleave, which is the
+ * scheduler's.  The parent watches /dev/kmsg: the first kernel report
+ * stops the run; after it, kmemleak scans.  A report, a leak, or a worker
+ * that dies or does not stop prints the seed, what happened and each
+ * thread's last operations.
  *
  * usage: vnetmq_fuzz [--seed N | --replay N] [--seconds S] [--ops N]
  *                    [--procs P] [--threads T]
@@ -73,18 +77,23 @@ struct fz_ioctl {
 	unsigned long cmd;
 };
 
+/* An attribute: its checks' max-len, and min..max (none if min > max). */
 struct fz_attr {
 	const char *name;
 	unsigned short id;
 	unsigned char type;
 	unsigned int max_len;
+	long long min, max;
 };
 
+/* An operation: every attribute of its set, and those its requests take. */
 struct fz_op {
 	const char *name;
 	unsigned char cmd, has_do, has_dump;
 	const struct fz_attr *attrs;
 	unsigned int n_attrs;
+	const struct fz_attr *req;
+	unsigned int n_req;
 };
 
 #include "vnetmq_fuzz_uapi.h"
@@ -102,12 +111,16 @@ struct fz_op {
 static const char * const devs[] = { "vnetmqf0", "vnetmqf1", "vnetmqf2" };
 #define STABLE_DEV	(devs[0])
 
-enum { OP_OPEN, OP_CLOSE, OP_IOCTL, OP_READ, OP_WRITE, OP_POLL, OP_SIOC,
-       OP_GENL, OP_PACKET, OP_CHURN, NR_OPS };
+enum {
+	OP_OPEN, OP_CLOSE, OP_IOCTL, OP_READ, OP_WRITE, OP_POLL, OP_SIOC,
+	OP_GENL, OP_PACKET, OP_CHURN, NR_OPS
+};
+
 static const char * const op_names[NR_OPS] = {
 	"open", "close", "ioctl", "read", "write", "poll", "siocdevprivate",
 	"genl", "packet", "churn",
 };
+
 /* How often each worker operation is drawn, out of the sum. */
 static const unsigned int op_weight[NR_OPS] = {
 	[OP_OPEN] = 4, [OP_CLOSE] = 1, [OP_IOCTL] = 24, [OP_READ] = 14,
@@ -138,6 +151,8 @@ static struct {
  * touches an unmapped one.
  */
 static unsigned char *page_none, *page_ro, *page_edge;
+/* page_ro's writable view: one memfd page mapped twice. */
+static unsigned char *page_rw_view;
 static size_t page_size;
 
 struct worker {
@@ -259,7 +274,8 @@ static void *ptr_pick(struct worker *w, void *buf, size_t len, int writes)
 static int run(char *const argv[])
 {
 	posix_spawn_file_actions_t fa;
-	pid_t pid;
+	unsigned int waited;
+	pid_t pid, r;
 	int st;
 
 	posix_spawn_file_actions_init(&fa);
@@ -270,9 +286,17 @@ static int run(char *const argv[])
 		return -1;
 	}
 	posix_spawn_file_actions_destroy(&fa);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+	for (waited = 0;; waited++) {
+		r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
 			return -1;
+		/* A tool stuck in the kernel must not hold up the end. */
+		if (stopping() && waited > 1000)
+			kill(pid, SIGKILL);
+		usleep(10000);
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -382,6 +406,11 @@ static int op_ioctl(struct worker *w)
 		a->flags = below(w, 2) * VNETMQ_F_VNET_HDR;
 		a->reserved = 0;
 		arg = a;
+		/* A valid request the kernel cannot answer: it must undo. */
+		if (chance(w, 10)) {
+			memcpy(page_rw_view, a, sizeof(*a));
+			arg = page_ro;
+		}
 	} else {
 		if (chance(w, 80) && size >= sizeof(*a))
 			attach_fill(w, a);
@@ -394,7 +423,7 @@ static int op_ioctl(struct worker *w)
 	logop(w, "ioctl fd %d cmd %#lx arg %p = %d (%d)", fd, cmd, arg, ret,
 	      ret < 0 ? errno : 0);
 	if (!ret && cmd == VNETMQ_ATTACH && arg == a)
-		slot_flags[slot] = a->flags;
+		__atomic_store_n(&slot_flags[slot], a->flags, __ATOMIC_RELAXED);
 	return ret >= 0;
 }
 
@@ -516,7 +545,8 @@ static int op_write(struct worker *w)
 	ssize_t ret;
 
 	/* The header the file expects, mostly. */
-	hdr = (slot_flags[slot] & VNETMQ_F_VNET_HDR) ^ chance(w, 15) ?
+	hdr = !!(__atomic_load_n(&slot_flags[slot], __ATOMIC_RELAXED) &
+		 VNETMQ_F_VNET_HDR) ^ chance(w, 15) ?
 	      sizeof(struct virtio_net_hdr) : 0;
 	/* A frame the MTU takes, half of the time; any length else. */
 	len = chance(w, 50) ? hdr + 60 + below(w, 1455) :
@@ -524,8 +554,8 @@ static int op_write(struct worker *w)
 	if (len > hdr)
 		frame_fill(w, w->buf + hdr, len - hdr, &l3, &l4);
 	if (hdr && len >= hdr)
-		vnet_hdr_fill(w, (struct virtio_net_hdr *)w->buf, hdr + l3,
-			      hdr + l4, len);
+		vnet_hdr_fill(w, (struct virtio_net_hdr *)w->buf, l3, l4,
+			      len - hdr);
 	else if (len)
 		fill_random(w, w->buf, len < 16 ? len : 16);
 	if (chance(w, 20) && len > 2) {
@@ -563,11 +593,15 @@ static int op_poll(struct worker *w)
 
 static int op_sioc(struct worker *w)
 {
+	int fd = chance(w, 70) || w->pkt < 0 ? w->inet : w->pkt;
 	struct ifreq ifr;
 	unsigned long cmd;
+	void *arg = &ifr;
 	int ret;
 
 	memset(&ifr, 0, sizeof(ifr));
+	if (chance(w, 20))
+		fill_random(w, &ifr, sizeof(ifr));	/* the union too */
 	if (chance(w, 90))
 		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", dev_pick(w));
 	else
@@ -576,9 +610,12 @@ static int op_sioc(struct worker *w)
 	cmd = chance(w, 70) ?
 	      fz_dev_ioctls[below(w, ARRAY_SIZE(fz_dev_ioctls))].cmd :
 	      SIOCDEVPRIVATE + below(w, 16);
-	ret = ioctl(w->inet, cmd, &ifr);
-	logop(w, "siocdevprivate %.16s cmd %#lx = %d (%d)", ifr.ifr_name,
-	      cmd, ret, ret < 0 ? errno : 0);
+	if (chance(w, 10))
+		arg = ptr_pick(w, &ifr, sizeof(ifr), 1);
+	ret = ioctl(fd, cmd, arg);
+	logop(w, "siocdevprivate fd %d %.16s cmd %#lx = %d (%d)", fd,
+	      arg == &ifr ? ifr.ifr_name : "(bad ifreq)", cmd, ret,
+	      ret < 0 ? errno : 0);
 	return !ret;
 }
 
@@ -600,6 +637,25 @@ static size_t nla_put(unsigned char *p, size_t room, unsigned short type,
 	return NLA_HDRLEN + NLA_ALIGN_TO(len);
 }
 
+/* An integer attribute's value: in its range, at its edges, or any. */
+static uint32_t value_pick(struct worker *w, const struct fz_attr *a)
+{
+	if (!strcmp(a->name, "ifindex") && chance(w, 80))
+		return ifindex_pick(w);
+	if (a->min > a->max)
+		return chance(w, 70) ? below(w, 9) : (uint32_t)rnd(w);
+	switch (below(w, 6)) {
+	case 0:
+		return a->min - 1;
+	case 1:
+		return a->max + 1;
+	case 2:
+		return rnd(w);
+	default:
+		return a->min + rnd(w) % (uint64_t)(a->max - a->min + 1);
+	}
+}
+
 /* One attribute of OP's set, well-typed mostly; a stray one else. */
 static size_t attr_put(struct worker *w, const struct fz_op *op,
 		       unsigned char *p, size_t room)
@@ -618,7 +674,11 @@ static size_t attr_put(struct worker *w, const struct fz_op *op,
 		return nla_put(p, room, below(w, 16) |
 			       (chance(w, 30) ? NLA_F_NESTED : 0), data, len);
 	}
-	a = &op->attrs[below(w, op->n_attrs)];
+	/* Mostly what the request takes; a reply's attribute else. */
+	if (op->n_req && chance(w, 85))
+		a = &op->req[below(w, op->n_req)];
+	else
+		a = &op->attrs[below(w, op->n_attrs)];
 	switch (a->type) {
 	case FZ_FLAG:
 		len = 0;
@@ -631,8 +691,7 @@ static size_t attr_put(struct worker *w, const struct fz_op *op,
 	case FZ_U8:
 	case FZ_U16:
 	case FZ_U32:
-		v = !strcmp(a->name, "ifindex") ? ifindex_pick(w) :
-		    chance(w, 70) ? below(w, 9) : (uint32_t)rnd(w);
+		v = value_pick(w, a);
 		len = a->type == FZ_U8 ? 1 : a->type == FZ_U16 ? 2 : 4;
 		memcpy(data, &v, 4);
 		break;
@@ -817,30 +876,30 @@ static int churn_one(struct worker *w)
 		break;
 	case 3:
 		rc = runf(w, "ethtool -L %s combined %u tx %u", dev, below(w, 5),
-		     below(w, 5));
+			  below(w, 5));
 		break;
 	case 4:
 		rc = runf(w, "ethtool -G %s rx %u", dev, chance(w, 80) ?
-		     1u << below(w, 14) : (unsigned int)rnd(w));
+			  1u << below(w, 14) : (unsigned int)rnd(w));
 		break;
 	case 5:
 		rc = runf(w, "ethtool -C %s rx-usecs %u rx-frames %u", dev,
-		     below(w, 3) ? below(w, 100) : (unsigned int)rnd(w),
-		     below(w, 3) ? below(w, 64) : (unsigned int)rnd(w));
+			  below(w, 3) ? below(w, 100) : (unsigned int)rnd(w),
+			  below(w, 3) ? below(w, 64) : (unsigned int)rnd(w));
 		break;
 	case 6:
 		rc = runf(w, "ethtool -K %s gro %s", dev, below(w, 2) ? "on" : "off");
 		break;
 	case 7:
 		rc = runf(w, "tc qdisc add dev %s root handle 100: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 0 0 0 0 0 0 0 0 queues %u@0 %u@%u hw 1 mode dcb",
-		     dev, 1 + below(w, 2), 1 + below(w, 2), 1 + below(w, 3));
+			  dev, 1 + below(w, 2), 1 + below(w, 2), 1 + below(w, 3));
 		break;
 	case 8:
 		rc = runf(w, "tc qdisc del dev %s root", dev);
 		break;
 	case 9:
 		rc = runf(w, "ip link set dev %s mtu %u", dev, chance(w, 80) ?
-		     68 + below(w, 9000) : (unsigned int)rnd(w));
+			  68 + below(w, 9000) : (unsigned int)rnd(w));
 		break;
 	case 10:
 		dev = devs[1 + below(w, ARRAY_SIZE(devs) - 1)];
@@ -883,17 +942,28 @@ static void *worker_run(void *arg)
 
 	for (i = 0; i < NR_OPS; i++)
 		total += op_weight[i];
+	uint64_t main_rng, op_rng;
+
 	while (!stopping() && (!cfg.ops || done < cfg.ops)) {
+		/* Two draws an operation from the thread's own sequence: which
+		 * one, and the seed of the values it draws.  What it meets
+		 * (files, devices) changes how many it draws, not the next
+		 * operation's.
+		 */
+		r = below(w, total);
+		op_rng = rnd(w);
+		main_rng = w->rng;
+		w->rng = op_rng;
 		if (w->idx == cfg.threads) {
 			i = OP_CHURN;
 			ok = churn_one(w);
 			usleep(10000 + below(w, 100000));
 		} else {
-			r = below(w, total);
 			for (i = 0; r >= op_weight[i]; i++)
 				r -= op_weight[i];
 			ok = ops[i](w);
 		}
+		w->rng = main_rng;
 		__atomic_add_fetch(&sh->ops[i], 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&sh->ok[i], ok, __ATOMIC_RELAXED);
 		done++;
@@ -916,6 +986,8 @@ static void drop_privileges(void)
 
 static void worker_init(struct worker *w, unsigned int proc, unsigned int idx)
 {
+	struct timeval tv = { .tv_sec = 1 };
+
 	w->proc = proc;
 	w->idx = idx;
 	w->rng = cfg.seed ^ ((uint64_t)(proc * (MAX_THREADS + 1) + idx + 1) <<
@@ -929,7 +1001,48 @@ static void worker_init(struct worker *w, unsigned int proc, unsigned int idx)
 	if (!w->buf || !w->rbuf || w->nl < 0 || w->inet < 0)
 		die("worker %u.%u: set-up failed: %s", proc, idx,
 		    strerror(errno));
+	if (setsockopt(w->nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO: %s", strerror(errno));
 	w->nl_family = genl_family(w->nl);
+	if (w->nl_family < 0)
+		die("no generic netlink family \"%s\": is vnetmq built in or loaded?",
+		    FZ_FAMILY);
+}
+
+/* Join the threads that ended; the number still running. */
+static unsigned int reap(unsigned int n)
+{
+	unsigned int i, live = 0;
+
+	for (i = 0; i < n; i++) {
+		if (workers[i].tid &&
+		    pthread_tryjoin_np(workers[i].tid, NULL) == 0)
+			workers[i].tid = 0;
+		live += !!workers[i].tid;
+	}
+	return live;
+}
+
+/*
+ * The unprivileged process gets files root attached before it dropped
+ * its privileges, as a server hands them to a sandboxed worker: it can
+ * then reach the datapath, not only the permission checks.
+ */
+static void preattach(void)
+{
+	struct vnetmq_attach a = {
+		.ifindex = if_nametoindex(STABLE_DEV),
+		.queue = VNETMQ_QUEUE_ANY,
+	};
+	unsigned int i;
+
+	for (i = 0; i < SLOTS / 2; i++) {
+		slots[i] = open(cfg.node, O_RDWR | O_CLOEXEC);
+		a.flags = (cfg.seed >> i) & 1 ? VNETMQ_F_VNET_HDR : 0;
+		if (slots[i] >= 0 && !ioctl(slots[i], VNETMQ_ATTACH, &a))
+			slot_flags[i] = a.flags;
+		a.queue = VNETMQ_QUEUE_ANY;
+	}
 }
 
 /* A worker process: THREADS threads (and the churn thread in the first),
@@ -942,56 +1055,50 @@ static void proc_run(unsigned int proc)
 	uint64_t rng = cfg.seed + proc;
 
 	sigaction(SIGUSR2, &sa, NULL);	/* no SA_RESTART: calls fail EINTR */
-	if (proc == 1)
-		drop_privileges();
 	for (i = 0; i < SLOTS; i++)
 		slots[i] = -1;
-	for (i = 0; i < n; i++) {
+	if (proc == 1) {
+		preattach();
+		drop_privileges();
+	}
+	/* Every socket before any thread runs: a slot's stale number can
+	 * then never be one of them.
+	 */
+	for (i = 0; i < n; i++)
 		worker_init(&workers[i], proc, i);
+	for (i = 0; i < n; i++)
 		if (pthread_create(&workers[i].tid, NULL, worker_run,
 				   &workers[i]))
 			die("pthread_create: %s", strerror(errno));
-	}
-	while (!stopping()) {
+	while (!stopping() && reap(n)) {
 		usleep(20000);
 		rng = rng * 6364136223846793005ULL + 1;
-		pthread_kill(workers[(rng >> 33) % n].tid, SIGUSR2);
-		for (i = 0; i < n; i++)
-			if (pthread_tryjoin_np(workers[i].tid, NULL) == 0)
-				workers[i].tid = 0;
-		for (i = 0; i < n && !workers[i].tid; i++)
-			;
-		if (i == n)
-			exit(0);
+		i = (rng >> 33) % n;
+		if (workers[i].tid)
+			pthread_kill(workers[i].tid, SIGUSR2);
 	}
 	/* Stopping: wake whatever still sleeps in the kernel. */
-	for (;;) {
+	while (reap(n)) {
 		for (i = 0; i < n; i++)
-			if (workers[i].tid &&
-			    pthread_tryjoin_np(workers[i].tid, NULL) == 0)
-				workers[i].tid = 0;
-			else if (workers[i].tid)
+			if (workers[i].tid)
 				pthread_kill(workers[i].tid, SIGUSR2);
-		for (i = 0; i < n && !workers[i].tid; i++)
-			;
-		if (i == n)
-			exit(0);
 		usleep(10000);
 	}
+	exit(0);
 }
 
 /* What a kernel report starts with in the log (tools/scan-log.sh's list). */
 static const char * const reports[] = {
 	"WARNING:", "BUG:", "cut here", "UBSAN:", "ODEBUG:", "refcount_t:",
-	"ref_tracker:", "unreferenced object", "Kernel panic",
-	"unregister_netdevice: waiting for", "blocked for more than",
-	"detected stall",
+	"ref_tracker:", "unreferenced object", "suspected memory leak",
+	"Kernel panic", "unregister_netdevice: waiting for",
+	"blocked for more than", "detected stall", "asks to queue packet",
 };
 
 /* Read new /dev/kmsg records; 1 and the report's text if one is a report. */
 static int kmsg_report(int fd)
 {
-	char rec[2048], *text;
+	char rec[8192], *text;
 	unsigned int i;
 	ssize_t n;
 
@@ -1054,7 +1161,7 @@ static unsigned long num(const char *s, const char *what)
 	unsigned long v;
 
 	errno = 0;
-	v = strtoul(s, &end, 0);
+	v = strtoul(s, &end, 10);
 	if (errno || !*s || *end)
 		die("%s %s: want a number", what, s);
 	return v;
@@ -1075,12 +1182,24 @@ static void parse(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': cfg.seed = num(optarg, "seed"); seeded = 1; break;
-		case 't': cfg.seconds = num(optarg, "--seconds"); break;
-		case 'o': cfg.ops = num(optarg, "--ops"); break;
-		case 'p': cfg.procs = num(optarg, "--procs"); break;
-		case 'T': cfg.threads = num(optarg, "--threads"); break;
-		default: usage();
+		case 's':
+			cfg.seed = num(optarg, "seed");
+			seeded = 1;
+			break;
+		case 't':
+			cfg.seconds = num(optarg, "--seconds");
+			break;
+		case 'o':
+			cfg.ops = num(optarg, "--ops");
+			break;
+		case 'p':
+			cfg.procs = num(optarg, "--procs");
+			break;
+		case 'T':
+			cfg.threads = num(optarg, "--threads");
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc || !cfg.procs || cfg.procs > MAX_PROCS ||
@@ -1095,21 +1214,42 @@ static void parse(int argc, char **argv)
 	cfg.node = getenv("VNETMQ_NODE") ?: "/dev/vnetmq";
 }
 
+#define KMEMLEAK	"/sys/kernel/debug/kmemleak"
+#define STOP_GRACE	30	/* seconds the workers get to end */
+
+/* kmemleak's own control file: CMD, if the kernel has kmemleak. */
+static void kmemleak(const char *cmd)
+{
+	int fd = open(KMEMLEAK, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		printf("# %s: %s: %s\n", KMEMLEAK, cmd, strerror(errno));
+	close(fd);
+}
+
 static void setup(void)
 {
 	struct worker w = { .rng = cfg.seed };
 	unsigned int i;
+	int memfd;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	page_none = mmap(NULL, page_size, PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	page_ro = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
+	memfd = memfd_create("vnetmq_fuzz", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, page_size))
+		die("memfd: %s", strerror(errno));
+	page_ro = mmap(NULL, page_size, PROT_READ, MAP_SHARED, memfd, 0);
+	page_rw_view = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, memfd, 0);
 	page_edge = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page_none == MAP_FAILED || page_ro == MAP_FAILED ||
+	    page_rw_view == MAP_FAILED ||
 	    page_edge == MAP_FAILED || sh == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
 	if (mprotect(page_edge + page_size, page_size, PROT_NONE))
@@ -1117,6 +1257,7 @@ static void setup(void)
 	if (access(cfg.node, R_OK | W_OK))
 		die("%s: %s (set VNETMQ_NODE to the vnetmq misc device's node)",
 		    cfg.node, strerror(errno));
+	kmemleak("clear");	/* what leaked before the run is not ours */
 	runf(NULL, "ip netns del %s", NS);
 	runf(NULL, "ip netns add %s", NS);
 	for (i = 0; i < ARRAY_SIZE(devs); i++) {
@@ -1130,12 +1271,75 @@ static void setup(void)
 	memset(sh->log, 0, sizeof(sh->log));
 }
 
+/* After the run: a leak is a report too; 1 if kmemleak lists one. */
+static int kmemleak_report(void)
+{
+	char text[4096];
+	ssize_t n;
+	int fd;
+
+	if (access(KMEMLEAK, W_OK))
+		return 0;
+	sleep(6);	/* kmemleak reports no object younger than 5 s */
+	kmemleak("scan");
+	fd = open(KMEMLEAK, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	snprintf(sh->report, sizeof(sh->report), "kmemleak: %.200s", text);
+	printf("# kmemleak after the run:\n%s\n", text);
+	return 1;
+}
+
+/* Stop, give the workers STOP_GRACE seconds, then kill what is left;
+ * 1 if a worker died or had to be killed (sh->report says which).
+ */
+static int stop_workers(pid_t *pids, unsigned int live,
+			const struct timespec *stop)
+{
+	struct timespec now;
+	unsigned int p;
+	int st, bad = 0;
+
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+	while (live) {
+		usleep(100000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (p = 0; p < cfg.procs; p++) {
+			if (!pids[p])
+				continue;
+			if (now.tv_sec - stop->tv_sec > STOP_GRACE) {
+				kill(pids[p], SIGKILL);
+				snprintf(sh->report, sizeof(sh->report),
+					 "worker process %u still in the kernel %d s after the stop",
+					 p, STOP_GRACE);
+				bad = 1;
+			}
+			if (waitpid(pids[p], &st, WNOHANG) <= 0)
+				continue;
+			pids[p] = 0;
+			live--;
+			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+				snprintf(sh->report, sizeof(sh->report),
+					 "worker process %u died (status %#x): the fuzzer's bug, or the kernel wrote where it must not",
+					 p, st);
+				bad = 1;
+			}
+		}
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec t0, t1;
 	pid_t pids[MAX_PROCS];
 	unsigned int p, live;
-	int kmsg, st, rc = 0;
+	int kmsg, st = 0, rc = 0;
 	double secs;
 
 	parse(argc, argv);
@@ -1144,7 +1348,7 @@ int main(int argc, char **argv)
 	       cfg.seed, cfg.procs, cfg.threads, cfg.seconds,
 	       cfg.ops ? ", ops bounded" : "", cfg.seed);
 	setup();
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg < 0 || lseek(kmsg, 0, SEEK_END) < 0)
 		die("/dev/kmsg: %s", strerror(errno));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1155,39 +1359,43 @@ int main(int argc, char **argv)
 		if (!pids[p])
 			proc_run(p);
 	}
+	/* Until the time is up, a report, or a worker ends (--ops). */
 	for (live = cfg.procs; live;) {
 		usleep(100000);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (!stopping() && kmsg_report(kmsg)) {
+		if (kmsg_report(kmsg)) {
 			rc = 1;
-			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+			break;
 		}
 		if (t1.tv_sec - t0.tv_sec >= cfg.seconds)
-			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
-		for (p = 0; p < cfg.procs; p++) {
-			if (!pids[p] || waitpid(pids[p], &st, WNOHANG) <= 0)
-				continue;
-			pids[p] = 0;
-			live--;
-			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-				snprintf(sh->report, sizeof(sh->report),
-					 "worker process %u ended with status %#x",
-					 p, st);
-				rc = 1;
-				__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+			break;
+		for (p = 0; p < cfg.procs; p++)
+			if (pids[p] && waitpid(pids[p], &st, WNOHANG) > 0) {
+				pids[p] = 0;
+				live--;
+				if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+					snprintf(sh->report, sizeof(sh->report),
+						 "worker process %u died (status %#x): the fuzzer's bug, or the kernel wrote where it must not",
+						 p, st);
+					rc = 1;
+				}
 			}
-		}
+		if (rc)
+			break;
 	}
-	if (!rc && kmsg_report(kmsg))
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (stop_workers(pids, live, &t1) && !rc)
+		rc = 1;
+	if (!rc && (kmsg_report(kmsg) || kmemleak_report()))
 		rc = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	print_counts(secs);
 	if (rc) {
-		printf("# kernel report: %s%s", sh->report,
+		printf("# what happened: %s%s", sh->report,
 		       strchr(sh->report, '\n') ? "" : "\n");
 		print_logs();
-		printf("vnetmq_fuzz: seed %lu found a kernel report; replay: make fuzz SEED=%lu\n",
+		printf("vnetmq_fuzz: seed %lu failed (above: what happened, then each thread's last operations); replay: make fuzz SEED=%lu\n",
 		       cfg.seed, cfg.seed);
 	} else {
 		printf("# vnetmq_fuzz: seed %lu: no kernel report\n", cfg.seed);

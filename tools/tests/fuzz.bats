@@ -32,7 +32,8 @@ SPEC=$REPO/Documentation/netlink/specs/vnetmq.yaml
 	run -0 cat "$BATS_TEST_TMPDIR/t.h"
 	[[ $output == *'{ "VNETMQ_ATTACH", VNETMQ_ATTACH },'* ]]
 	[[ $output == *'{ "VNETMQ_SIOC_STATS_RESET", VNETMQ_SIOC_STATS_RESET },'* ]]
-	[[ $output == *'{ "payload", VNETMQ_A_ECHO_PAYLOAD, FZ_BINARY, 1024 },'* ]]
+	[[ $output == *'{ "payload", VNETMQ_A_ECHO_PAYLOAD, FZ_BINARY, 1024, 1, 0LL },'* ]]
+	[[ $output == *'{ "type", VNETMQ_A_QUEUE_TYPE, FZ_U32, 0, 0, 1LL },'* ]]
 	[[ $output == *'{ "queue-get", VNETMQ_CMD_QUEUE_GET, 1, 1, fz_attrs_queue,'* ]]
 }
 
@@ -54,6 +55,8 @@ YAML
 	run -0 cat "$BATS_TEST_TMPDIR/t.h"
 	[[ $output == *'{ "VNETMQ_NEW", VNETMQ_NEW },'* ]]
 	[[ $output == *'{ "new-op", VNETMQ_CMD_NEW_OP, 1, 0, fz_attrs_queue,'* ]]
+	[[ $output == *'static const struct fz_attr fz_req_new_op[] = {
+	{ "ifindex", VNETMQ_A_QUEUE_IFINDEX,'* ]]
 }
 
 @test "fuzz: a uapi header with no ioctls" {
