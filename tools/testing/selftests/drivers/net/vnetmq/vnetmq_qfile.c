@@ -603,11 +603,11 @@ static void block_on(struct blocked *b, int n, int fd)
 	for (i = 0; i < n; i++)
 		if (__atomic_load_n(&b[i].done, __ATOMIC_ACQUIRE)) {
 			struct vnetmq_attach a;
+			long get = qget(fd, &a), ev = revents_now(fd);
 
 			/* POLLHUP: the device went; POLLERR alone: detached. */
-			fail("the blocked %s returned %ld too early (GET %ld, revents 0x%lx)",
-			     b_name[b[i].kind], b[i].ret, qget(fd, &a),
-			     revents_now(fd));
+			fail("blocked %s returned %ld early: GET %ld, revents %#lx",
+			     b_name[b[i].kind], b[i].ret, get, ev);
 		}
 }
 
