@@ -606,7 +606,7 @@ static void block_on(struct blocked *b, int n, int fd)
 			long get = qget(fd, &a), ev = revents_now(fd);
 
 			/* POLLHUP: the device went; POLLERR alone: detached. */
-			fail("blocked %s returned %ld early: GET %ld, revents %#lx",
+			fail("%s woke early: %ld, GET %ld, revents %#lx",
 			     b_name[b[i].kind], b[i].ret, get, ev);
 		}
 }
