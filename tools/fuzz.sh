@@ -20,13 +20,6 @@ set -euo pipefail
 DURATION=${DURATION:-600}
 SEED=${SEED:-$((RANDOM * 32768 + RANDOM))}
 
-check_args() {
-	[[ $DURATION =~ ^[1-9][0-9]*$ ]] ||
-		die "DURATION=$DURATION: give the seconds to run, e.g. DURATION=600"
-	[[ $SEED =~ ^[0-9]+$ ]] ||
-		die "SEED=$SEED: give a number, e.g. the seed a failed run printed"
-}
-
 # The fuzzer, for the host (UML runs host binaries), its tables generated
 # from the uapi first.
 build_fuzzer() {
@@ -46,7 +39,7 @@ build_fuzzer() {
 
 main() {
 	local rc=0
-	check_args
+	check_run_args 600
 	reset_results fuzz
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
 	build_fuzzer || die "the fuzzer did not build; see $LOGS/vnetmq_fuzz-build.log"

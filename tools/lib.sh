@@ -69,6 +69,15 @@ build_progs() {
 	done
 }
 
+# check_run_args EXAMPLE: DURATION and SEED of a seeded run (make stress,
+# make fuzz) are numbers; EXAMPLE is the duration the message suggests.
+check_run_args() {
+	[[ $DURATION =~ ^[1-9][0-9]*$ ]] ||
+		die "DURATION=$DURATION: give the seconds to run, e.g. DURATION=$1"
+	[[ $SEED =~ ^[0-9]+$ ]] ||
+		die "SEED=$SEED: give a number, e.g. the seed a failed run printed"
+}
+
 # check_words VAR NOUN WORDS ALL: WORDS (VAR's value) names at least one
 # of ALL, and nothing else.
 check_words() {

@@ -16,16 +16,9 @@ set -euo pipefail
 DURATION=${DURATION:-300}
 SEED=${SEED:-$((RANDOM * 32768 + RANDOM))}
 
-check_args() {
-	[[ $DURATION =~ ^[1-9][0-9]*$ ]] ||
-		die "DURATION=$DURATION: give the seconds to run, e.g. DURATION=300"
-	[[ $SEED =~ ^[0-9]+$ ]] ||
-		die "SEED=$SEED: give a number, e.g. the seed a failed run printed"
-}
-
 main() {
 	local rc=0
-	check_args
+	check_run_args 300
 	reset_results stress
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
 	build_progs || die "the selftests' C programs did not build; see $LOGS/*-build.log"

@@ -1295,6 +1295,17 @@ static int kmemleak_report(void)
 	return 1;
 }
 
+/* A worker process that ended with status ST: 1 (and why) if it failed. */
+static int worker_died(unsigned int p, int st)
+{
+	if (WIFEXITED(st) && !WEXITSTATUS(st))
+		return 0;
+	snprintf(sh->report, sizeof(sh->report),
+		 "worker process %u died (status %#x): the fuzzer's bug, or the kernel wrote where it must not",
+		 p, st);
+	return 1;
+}
+
 /* Stop, give the workers STOP_GRACE seconds, then kill what is left;
  * 1 if a worker died or had to be killed (sh->report says which).
  */
@@ -1323,12 +1334,7 @@ static int stop_workers(pid_t *pids, unsigned int live,
 				continue;
 			pids[p] = 0;
 			live--;
-			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-				snprintf(sh->report, sizeof(sh->report),
-					 "worker process %u died (status %#x): the fuzzer's bug, or the kernel wrote where it must not",
-					 p, st);
-				bad = 1;
-			}
+			bad |= worker_died(p, st);
 		}
 	}
 	return bad;
@@ -1373,12 +1379,7 @@ int main(int argc, char **argv)
 			if (pids[p] && waitpid(pids[p], &st, WNOHANG) > 0) {
 				pids[p] = 0;
 				live--;
-				if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-					snprintf(sh->report, sizeof(sh->report),
-						 "worker process %u died (status %#x): the fuzzer's bug, or the kernel wrote where it must not",
-						 p, st);
-					rc = 1;
-				}
+				rc |= worker_died(p, st);
 			}
 		if (rc)
 			break;
