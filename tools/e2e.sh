@@ -21,11 +21,21 @@ listed_tests() {
 		sed '/^$/d'
 }
 
-# KTAP "ok N desc" / "not ok N desc" lines become results of this stage.
+# KTAP "ok N desc" / "not ok N desc" lines become results of this stage;
+# the last "# " lines a test printed before its "not ok" go under it, as
+# the reason tools/report.py prints.
 ktap_to_results() {
 	local name=$1 out=$2
-	sed -nE "s/^(not ok|ok) [0-9]+ (.*)$/\1 - e2e: $name: \2/p" "$out" \
-		>> "$RESULTS/e2e.tap"
+	awk -v name="$name" '
+		/^# / { why[n++ % 4] = $0; next }
+		match($0, /^(not ok|ok) [0-9]+ /) {
+			verdict = $1 == "ok" ? "ok" : "not ok"
+			print verdict " - e2e: " name ": " substr($0, RLENGTH + 1)
+			if (verdict == "not ok")
+				for (i = (n > 4 ? n - 4 : 0); i < n; i++)
+					print why[i % 4]
+			n = 0
+		}' "$out" >> "$RESULTS/e2e.tap"
 }
 
 run_one() {
@@ -37,6 +47,7 @@ run_one() {
 	fi
 	if [ "$rc" != 0 ] && ! grep -q "^not ok - e2e: $name:" "$RESULTS/e2e.tap"; then
 		result e2e 1 "e2e: $name exited with $rc; see $LOGS/$name.console.log"
+		why_failed e2e "$rc" "$out" "$LOGS/$name.console.log"
 	fi
 	"$VNETMQ_REPO/tools/scan-log.sh" e2e "$LOGS/$name.console.log" || rc=1
 	return "$rc"

@@ -244,6 +244,19 @@ result() {
 	fi
 }
 
+# why_failed STAGE RC OUT LOG: TAP diagnostics under a failed job's
+# result, so the summary (tools/report.py), the one part of a CI log
+# that is sure to be kept, says why: UML's exit status, the job's last
+# lines, and how far the console got.
+why_failed() {
+	local stage=$1 rc=$2 out=$3 log=$4
+	{
+		echo "# UML exited with $rc"
+		[ ! -f "$out" ] || tail -n 6 "$out" | sed 's/^/# job: /'
+		[ ! -f "$log" ] || tail -n 3 "$log" | sed 's/^/# console: /'
+	} >> "$RESULTS/$stage.tap"
+}
+
 reset_results() {
 	mkdir -p "$RESULTS" "$LOGS"
 	: > "$RESULTS/$1.tap"
@@ -256,6 +269,7 @@ job_verdict() {
 	local stage=$1 rc=$2 out=$UML/$1/job.out log=$LOGS/$1.console.log
 	[ ! -f "$out" ] || sed 's/^/# /' "$out" >&2
 	result "$stage" "$rc" "$3"
+	[ "$rc" = 0 ] || why_failed "$stage" "$rc" "$out" "$log"
 	"$VNETMQ_REPO/tools/scan-log.sh" "$stage" "$log" || rc=1
 	[ "$rc" = 0 ] || note "$stage failed; see $out and $log"
 	return "$rc"

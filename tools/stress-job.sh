@@ -94,12 +94,25 @@ eph_loop() {
 # stack counts a frame no handler takes as a drop (rx_dropped) on top of
 # vnetmq's count of it as received.  Sockets bound to vnetmq0 stop
 # taking frames while it is down, and its NAPI runs before they are
-# back; this one is bound to no device, so it takes every frame.
+# back; this one is bound to no device, so it takes every frame.  It
+# must be open before the first frame and stay open until the counts
+# are taken: on a loaded host Python takes seconds to start, and the
+# last echoed frames are still on their way up when the loops end.
 sink() {
-	exec "$PY" -c 'import socket, time
+	exec "$PY" -c 'import socket, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-time.sleep(1e6)'
+open(sys.argv[1], "w").close()
+time.sleep(1e6)' "$WORK/sink.open"
+}
+
+sink_open() {
+	local i
+	for i in $(seq 300); do
+		[ ! -e "$WORK/sink.open" ] || return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 socket_loop() {
@@ -204,8 +217,20 @@ served() {
 # down with frames on a ring, or could not take a written frame) or TX
 # queues (qstats tx-hw-drops: frames a file held when it went away).
 # The core's own tx_dropped is left out: it counts frames that never
-# reached vnetmq (sent while the qdisc was noop).
+# reached vnetmq (sent while the qdisc was noop).  A frame may still be
+# on its way up when the loops end, so the counts get five seconds to
+# settle.
 accounted() {
+	local i
+	for i in $(seq 25); do
+		balance > "$WORK/balance" && break
+		sleep 0.2
+	done
+	cat "$WORK/balance"
+	balance > /dev/null
+}
+
+balance() {
 	local tx rx rxd txd rd wr
 	tx=$(dev_stat "$DEV" tx_packets)
 	rx=$(dev_stat "$DEV" rx_packets)
@@ -240,6 +265,7 @@ main() {
 	setup || die "setup failed"
 	echo "stress: seed $2, $DURATION s, $(nproc) CPUs"
 	sink & sinkpid=$!
+	sink_open || die "the sink socket did not open in 30 s"
 	pktgen_loop & pids+=($!)
 	eph_loop & pids+=($!)
 	socket_loop & pids+=($!)
@@ -259,9 +285,9 @@ main() {
 		echo "ops $name ${OK[$name]:-0} ${REFUSED[$name]:-0}"
 	done
 	echo "ops total $total, pktgen runs $(cat "$WORK/pktgen.runs")"
-	kill "$sinkpid"
 	restore || die "vnetmq0 could not be set back to 4 TX and 2 RX queues"
 	accounted || die "frames unaccounted for"
+	kill "$sinkpid"
 	loops_back || die "vnetmq0 no longer loops frames back on every queue"
 	echo "stress: ok"
 }
