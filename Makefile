@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit kcsan e2e stress fuzz faults module coverage gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit kcsan e2e peers stress fuzz faults module coverage gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -18,6 +18,7 @@ help:
 	@echo 'make kunit    KUnit suites only; SUITE=glob picks some (SUITE=vnetmq_queue)'
 	@echo 'make kcsan    KUnit suites again on x86_64 with KCSAN, under QEMU ($(BUILD)/kcsan-kernel/); SUITE="g1 g2": one boot per glob'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
+	@echo 'make peers    the same probes on vnetmq, veth and netdevsim: what only vnetmq can test'
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make fuzz and make faults'
 	@echo 'make fuzz     random input against every uapi of vnetmq while its devices change (DURATION=600 s; SEED= replays a run)'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
@@ -48,6 +49,9 @@ kcsan: setup
 e2e: kernel
 	@tools/e2e.sh $(TESTS)
 
+peers: kernel
+	@tools/peers.sh
+
 stress: kernel
 	@tools/stress.sh
 	@DURATION=$${DURATION:-300} tools/fuzz.sh
@@ -71,7 +75,7 @@ gates: setup
 	@ci/gates.sh $(GATES)
 
 series: setup
-	@tools/series.sh export
+	@tools/series.sh export $(SERIES)
 
 series-refresh: setup
 	@tools/series.sh refresh $(INTO)

@@ -43,6 +43,11 @@ allowed=(
 	# pktgen's pr_warn() when ethtool -L shrank the TX queues under
 	# its queue range (make stress): it clamps the range and sends on
 	'pktgen: WARNING: Requested queue_map_(min|max)'
+	# pktgen's pr_warn() when rem_device_all finds a device still
+	# sending: "echo start > pgctrl" waits only 125 ms for its thread
+	# to pick the run up, so on a loaded host it returns before the run
+	# began, and the next run's rem_device_all stops it (make stress)
+	'pktgen: WARNING: trying to remove a running interface, stopping it now'
 )
 
 join() {

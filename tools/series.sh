@@ -10,7 +10,9 @@
 # starts by applying every stored patch with git am to a git tree of the
 # pristine kernel source ($BUILD/series/tree).
 #
-# usage: series.sh export     write the series to $BUILD/series/ (make series)
+# usage: series.sh export [SERIES]
+#                             write the series to $BUILD/series/ (make
+#                             series), or only SERIES (e.g. 3-control)
 #        series.sh check      fail if the patches no longer yield the
 #                             repository's files (drift)
 #        series.sh refresh [NNNN]
@@ -260,52 +262,151 @@ recount_ends() {
 	done
 }
 
-# Who signs: the runner's git identity, or CI's placeholder.
+# Who signs: VNETMQ_SIGNER ("Name <email>", for the gates on a machine
+# with no identity), else the runner's git identity; nobody else.
 signer() {
 	local name email
+	if [ -n "${VNETMQ_SIGNER:-}" ]; then
+		check_ident VNETMQ_SIGNER "$VNETMQ_SIGNER"
+		echo "$VNETMQ_SIGNER"
+		return
+	fi
 	name=$(git config user.name || true)
 	email=$(git config user.email || true)
 	if [ -z "$name" ] || [ -z "$email" ]; then
-		name="vnetmq CI"
-		email=ci@vnetmq.invalid
-		note "no git identity (git config user.name/user.email): signing as $name <$email>"
+		die "no git identity: the patches are signed (From: and Signed-off-by:) as you; set it with git config --global user.name 'Your Name' and git config --global user.email you@example.org"
 	fi
 	echo "$name <$email>"
 }
 
-# Fill in git format-patch's cover letter from the series' cover-letter
-# file: its first line is the subject, the rest the blurb.
+# check_ident VAR VALUE: VALUE is "Name <email>".
+check_ident() {
+	[[ $2 =~ ^[^\<\>]*[^\<\>[:space:]][[:space:]]+\<[^\<\>[:space:]]+@[^\<\>[:space:]]+\>$ ]] ||
+		die "$1='$2': give a name and an address, as in $1='Your Name <you@example.org>'"
+}
+
+# The maintainer patch 1's MAINTAINERS entry names: VNETMQ_MAINTAINER,
+# else whoever signs.  The repository's own entry holds a placeholder,
+# which is never sent.
+maintainer() {
+	if [ -n "${VNETMQ_MAINTAINER:-}" ]; then
+		check_ident VNETMQ_MAINTAINER "$VNETMQ_MAINTAINER"
+		echo "$VNETMQ_MAINTAINER"
+	else
+		echo "$1"
+	fi
+}
+
+# What git rebase --exec runs on every patch to sign it (sign()): the
+# commit at HEAD signed as SIGN_NAME <SIGN_EMAIL> (author and
+# Signed-off-by), with the maintainer placeholder in MAINTAINERS, where
+# this commit has it, replaced by SIGN_MAINTAINER.  The names come in
+# the environment, so that any character in them is safe.
+# shellcheck disable=SC2016 # expanded by the shell git rebase runs
+SIGN_SCRIPT='if grep -qF "M:	$MAINTAINER_PLACEHOLDER" MAINTAINERS 2>/dev/null; then
+	perl -pi -e "s/^M:\t\Q\$ENV{MAINTAINER_PLACEHOLDER}\E\$/M:\t\$ENV{SIGN_MAINTAINER}/" MAINTAINERS &&
+	git add MAINTAINERS || exit 1
+fi
+exec git -c user.name="$SIGN_NAME" -c user.email="$SIGN_EMAIL" commit -q --amend --no-edit --reset-author -s
+'
+MAINTAINER_PLACEHOLDER='vnetmq developers <vnetmq@vnetmq.invalid>'
+
+# fill_cover COVER TEXT [DEPS]: git format-patch's cover letter from the
+# series' cover-letter file (its first line is the subject, the rest the
+# blurb), with a paragraph naming the series it applies on, if any.
 fill_cover() {
-	local cover=$1 text=$2
-	"$PY" - "$cover" "$text" <<'EOF'
+	local cover=$1 text=$2 deps=${3:-}
+	"$PY" - "$cover" "$text" "$deps" <<'EOF'
 import sys
-cover, text = sys.argv[1], open(sys.argv[2], encoding='utf-8').read()
+cover, text, deps = sys.argv[1], open(sys.argv[2], encoding='utf-8').read(), sys.argv[3]
 subject, _, blurb = text.partition('\n')
+blurb = blurb.strip()
+if deps:
+    blurb += ('\n\nDependencies: this series applies on top of\n' + deps +
+              'none of which is in net-next yet; the prerequisite-patch-id\n'
+              'lines below name their patches.')
 body = open(cover, encoding='utf-8').read()
 body = body.replace('*** SUBJECT HERE ***', subject.strip())
-body = body.replace('*** BLURB HERE ***', blurb.strip())
+body = body.replace('*** BLURB HERE ***', blurb)
 open(cover, 'w', encoding='utf-8').write(body)
 EOF
 }
 
+# The subject prefix of a series: its subject-prefix file (the RFC
+# series), else PATCH net-next.
+subject_prefix() {
+	if [ -f "$1/subject-prefix" ]; then
+		head -n 1 "$1/subject-prefix"
+	else
+		echo "PATCH net-next"
+	fi
+}
+
+# series_named NAME: the directory of series NAME (1-vnetmq, or 1).
+series_named() {
+	local d
+	for d in $(series_dirs); do
+		case $(basename "$d") in
+		"$1" | "$1"-*) echo "$d"; return ;;
+		esac
+	done
+	die "SERIES=$1: no such series; there are $(series_dirs | xargs -n1 basename | paste -sd' ')"
+}
+
+# sign "NAME <EMAIL>": every patch signed as the runner, MAINTAINERS' M:
+# line as the maintainer.  Sets SIGN_NAME and SIGN_EMAIL.
+sign() {
+	local who=$1 m
+	m=$(maintainer "$who")
+	SIGN_NAME=${who% <*}
+	SIGN_EMAIL=${who##*<}
+	SIGN_EMAIL=${SIGN_EMAIL%>}
+	export SIGN_NAME SIGN_EMAIL SIGN_MAINTAINER=$m MAINTAINER_PLACEHOLDER
+	echo "$SIGN_SCRIPT" > "$WORK/sign.sh"
+	GIT_SEQUENCE_EDITOR=: gwt -c user.name="$SIGN_NAME" \
+		-c user.email="$SIGN_EMAIL" rebase -q --exec "sh '$WORK/sign.sh'" "$BASE" \
+		> "$WORK/sign.log" 2>&1 ||
+		{ cat "$WORK/sign.log" >&2; die "signing the patches failed"; }
+	recount_ends
+}
+
+# send_line DIR "NAME <EMAIL>": the command that sends the series in DIR:
+# --to the lists and --cc the people scripts/get_maintainer.pl names for
+# its patches (NIPA's cc_maintainers check), minus the sender.
+send_line() {
+	local dir=$1 who=$2 addr
+	local -a patches to=() cc=()
+	if [ ! -x "$WT/scripts/get_maintainer.pl" ]; then
+		note "no scripts/get_maintainer.pl in the base tree: find the maintainers to Cc yourself"
+		return
+	fi
+	mapfile -t patches < <(find "$dir" -maxdepth 1 -name '0*.patch' ! -name '0000-*' | sort)
+	while read -r addr; do
+		if [ -z "$addr" ] || [ "$addr" = "$who" ]; then
+			continue
+		fi
+		case $addr in
+		*@vger.kernel.org | *@lists.*) to+=("--to='$addr'") ;;
+		*) cc+=("--cc='$addr'") ;;
+		esac
+	done < <(cd "$WT" && ./scripts/get_maintainer.pl --no-git \
+		--no-git-fallback --no-rolestats "${patches[@]}" 2>/dev/null)
+	echo "git send-email ${to[*]} ${cc[*]} $dir/*.patch"
+}
+
+# export [SERIES]: every series, or only SERIES (the series it applies
+# on are named in its cover letter), signed and written for sending.
 cmd_export() {
-	local who name email out d prev i=0 n
-	local -a base=()
+	local only=${1:-} who out d prev i=0 n deps="" prefix
+	local -a sent=()
 	apply_all
 	drift >&2 || die "the series has drifted from the repository: run 'make series-refresh' first"
+	[ -z "$only" ] || only=$(series_named "$only")
 	who=$(signer)
-	name=${who% <*}
-	email=${who##*<}
-	email=${email%>}
-	# Re-sign every patch as the runner: author and Signed-off-by.
-	GIT_SEQUENCE_EDITOR=: gwt -c user.name="$name" -c user.email="$email" \
-		rebase -q --exec "git -c user.name='$name' -c user.email='$email' commit -q --amend --no-edit --reset-author -s" "$BASE" \
-		> "$WORK/sign.log" 2>&1 || { cat "$WORK/sign.log" >&2; die "signing the patches failed"; }
-	recount_ends
+	sign "$who"
 	rm -rf "$BUILD/series/out"
 	echo "$BASE" > "$BUILD/series/.base"
 	prev=$BASE
-	[ "$UPSTREAM" = 1 ] && base=(--base="$BASE")
 	for d in $(series_dirs); do
 		n=$(basename "$d")
 		if [ "$i" = 0 ]; then
@@ -313,23 +414,49 @@ cmd_export() {
 		else
 			out=$BUILD/series/out/$n
 		fi
-		gwt -c user.name="$name" -c user.email="$email" format-patch -q \
-			--cover-letter --subject-prefix="PATCH net-next" \
-			--thread=shallow "${base[@]}" -o "$out" "$prev..${ENDS[i]}"
-		fill_cover "$out/0000-cover-letter.patch" "$d/cover-letter"
+		prefix=$(subject_prefix "$d")
+		if [ -z "$only" ] || [ "$only" = "$d" ]; then
+			# --base: base-commit:, and in a follow-up the
+			# prerequisite-patch-id of every patch it applies on.
+			gwt -c user.name="$SIGN_NAME" -c user.email="$SIGN_EMAIL" \
+				format-patch -q --cover-letter \
+				--subject-prefix="$prefix" --thread=shallow \
+				--base="$BASE" -o "$out" "$prev..${ENDS[i]}"
+			fill_cover "$out/0000-cover-letter.patch" "$d/cover-letter" "$deps"
+			sent+=("$BUILD/series${out#"$BUILD/series/out"}")
+		fi
+		deps+="  [$prefix] $(head -n 1 "$d/cover-letter") ($n)"$'\n'
 		prev=${ENDS[i]}
 		i=$((i + 1))
 	done
-	publish
+	publish "$only"
+	[ "$UPSTREAM" = 1 ] ||
+		note "base-commit: is a local commit of Debian's linux-source; post against net-next with make series KSRC=<a net-next checkout>"
+	if [[ $who == *.invalid\> ]]; then
+		note "signed as $who (VNETMQ_SIGNER): for the gates, not for sending"
+		return
+	fi
+	echo "To send, after reading every patch:"
+	for d in "${sent[@]}"; do
+		send_line "$d" "$who"
+	done
 }
 
 # $BUILD/series/ holds the first series' mbox files and one directory
-# per follow-up series; the work tree stays beside them.
+# per follow-up series; the work tree stays beside them.  With SERIES,
+# only that series' files are replaced.
 publish() {
-	find "$BUILD/series" -maxdepth 1 \( -name '*.patch' -o -name '[2-9]-*' \) \
-		-exec rm -rf {} +
-	mv "$BUILD/series/out"/* "$BUILD/series/"
-	rmdir "$BUILD/series/out"
+	local only=$1
+	if [ -z "$only" ]; then
+		find "$BUILD/series" -maxdepth 1 \( -name '*.patch' -o -name '[0-9]*-*' \) \
+			-exec rm -rf {} +
+	elif [ -d "$BUILD/series/out/$(basename "$only")" ]; then
+		rm -rf "${BUILD:?}/series/$(basename "$only")"
+	else
+		rm -f "$BUILD"/series/*.patch
+	fi
+	cp -r "$BUILD/series/out"/. "$BUILD/series/"
+	rm -rf "$BUILD/series/out"
 	note "series written to $BUILD/series/ ($(find "$BUILD/series" -name '*.patch' ! -path '*/tree/*' | wc -l) files)"
 }
 
@@ -337,7 +464,7 @@ main() {
 	local cmd=${1:-}
 	shift || true
 	case $cmd in
-	export) cmd_export ;;
+	export) cmd_export "$@" ;;
 	check) cmd_check ;;
 	refresh) cmd_refresh "$@" ;;
 	*) die "usage: $0 export|check|refresh [NNNN]" ;;

@@ -216,8 +216,9 @@ served() {
 # counted as dropped: by vnetmq's RX queues (rx_dropped: the device went
 # down with frames on a ring, or could not take a written frame) or TX
 # queues (qstats tx-hw-drops: frames a file held when it went away).
-# The core's own tx_dropped is left out: it counts frames that never
-# reached vnetmq (sent while the qdisc was noop).  A frame may still be
+# The core's tx_dropped is left out: it counts frames vnetmq never took
+# (sent while the qdisc was noop, or refused at transmit on a queue
+# ethtool -L had just taken away from pktgen).  A frame may still be
 # on its way up when the loops end, so the counts get five seconds to
 # settle.
 accounted() {

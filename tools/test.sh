@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything `make test` runs: the rig's own tests, KUnit, then e2e, a
-# short make stress (STRESS_TEST_DURATION seconds, 45 by default), a
+# Everything `make test` runs: the rig's own tests, KUnit, then e2e,
+# make peers, a short make stress (STRESS_TEST_DURATION seconds, 45 by default), a
 # short make fuzz (FUZZ_TEST_DURATION seconds, 60 by default) and a
 # reduced fault sweep (FAULT_TEST_PATHS) on the same kernel, the module
 # test on a kernel of its own (vnetmq.ko), and the static gates (the
@@ -51,6 +51,7 @@ static_stages() {
 uml_stages() {
 	if [ -x "$KBUILD/linux" ]; then
 		stage e2e "$VNETMQ_REPO/tools/e2e.sh"
+		stage peers "$VNETMQ_REPO/tools/peers.sh"
 		stage stress env DURATION="${STRESS_TEST_DURATION:-45}" \
 			"$VNETMQ_REPO/tools/stress.sh"
 		stage fuzz env DURATION="${FUZZ_TEST_DURATION:-60}" \

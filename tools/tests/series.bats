@@ -26,7 +26,7 @@ fake_repo() {
 		"$r/Documentation/netlink/specs"
 	cp "$REPO"/tools/*.sh "$REPO"/tools/*.py "$r/tools/"
 	printf 'config VNETMQ\n\ttristate "vnetmq"\n' > "$r/Kconfig"
-	printf 'VNETMQ DRIVER\nM:\tA <a@a.invalid>\nS:\tMaintained\n' > "$r/MAINTAINERS"
+	printf 'VNETMQ DRIVER\nM:\tvnetmq developers <vnetmq@vnetmq.invalid>\nS:\tMaintained\n' > "$r/MAINTAINERS"
 	cat > "$r/drivers/net/vnetmq/Makefile" <<'EOF'
 obj-$(CONFIG_VNETMQ) += a.o
 EOF
@@ -94,18 +94,93 @@ setup_series() {
 	run -0 "$R/tools/series.sh" check
 }
 
-@test "series: export signs as the runner, with a cover letter and base" {
+# A second series: b.c, in series/2-more, an RFC.
+second_series() {
+	local c=$BATS_TEST_TMPDIR/cut
+	printf 'int b(void)\n{\n\treturn 3;\n}\n' > "$R/drivers/net/vnetmq/b.c"
+	cp "$R/drivers/net/vnetmq/b.c" "$c/drivers/net/vnetmq/"
+	git -C "$c" add -A
+	git -C "$c" -c user.name=v -c user.email=v@v.invalid commit -q -m "net: vnetmq: add b"
+	mkdir -p "$R/series/2-more"
+	printf 'net: vnetmq: b\nB blurb.\n' > "$R/series/2-more/cover-letter"
+	echo 'RFC PATCH net-next' > "$R/series/2-more/subject-prefix"
+	git -C "$c" format-patch -q -N --zero-commit -o "$R/series/2-more" HEAD~1
+}
+
+# No git identity at all: HOME and XDG_CONFIG_HOME without one.
+no_ident() {
+	HOME=$BATS_TEST_TMPDIR XDG_CONFIG_HOME=$BATS_TEST_TMPDIR "$@"
+}
+
+@test "series: export refuses to sign with no git identity" {
 	setup_series
-	# No git identity here: CI's placeholder signs.
-	HOME=$BATS_TEST_TMPDIR XDG_CONFIG_HOME=$BATS_TEST_TMPDIR \
-		run -0 "$R/tools/series.sh" export
-	[[ $output == *"no git identity"* ]]
+	run -1 no_ident "$R/tools/series.sh" export
+	[[ $output == *"no git identity: the patches are signed (From: and Signed-off-by:) as you; set it with git config --global user.name 'Your Name' and git config --global user.email you@example.org"* ]]
+	[ ! -e "$BUILD/series/0001-net-vnetmq-add-it.patch" ]
+}
+
+@test "series: export signs as the runner, names them maintainer, with a cover letter and base" {
+	setup_series
+	GIT_CONFIG_GLOBAL=$BATS_TEST_TMPDIR/gitconfig
+	export GIT_CONFIG_GLOBAL
+	git config --global user.name "Ann O'Neil"
+	git config --global user.email ann@example.org
+	run -0 "$R/tools/series.sh" export
 	p=$(find "$BUILD/series" -maxdepth 1 -name '0001-*.patch')
 	grep -q '^Subject: \[PATCH net-next 1/1\] net: vnetmq: add it' "$p"
-	grep -q '^From: vnetmq CI <ci@vnetmq.invalid>' "$p"
-	grep -q '^Signed-off-by: vnetmq CI <ci@vnetmq.invalid>' "$p"
+	grep -q "^From: Ann O'Neil <ann@example.org>" "$p"
+	grep -q "^Signed-off-by: Ann O'Neil <ann@example.org>" "$p"
+	grep -q "^+M:	Ann O'Neil <ann@example.org>" "$p"
+	! grep -q 'vnetmq@vnetmq.invalid' "$p"
 	c=$BUILD/series/0000-cover-letter.patch
 	grep -q "^base-commit: $(git -C "$KSRC" rev-parse HEAD)" "$c"
 	grep -q '^Subject: \[PATCH net-next 0/1\] subject: a test series' "$c"
 	grep -q '^Its blurb.' "$c"
+	[[ $output == *"no scripts/get_maintainer.pl in the base tree"* ]]
+	# The stored patches keep the placeholder: nothing drifted.
+	run -0 "$R/tools/series.sh" check
+}
+
+@test "series: VNETMQ_MAINTAINER names the maintainer; a bad one is refused" {
+	setup_series
+	VNETMQ_MAINTAINER='Bo <bo@example.org>' \
+		run -0 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
+		"$R/tools/series.sh" export
+	p=$(find "$BUILD/series" -maxdepth 1 -name '0001-*.patch')
+	grep -q '^+M:	Bo <bo@example.org>' "$p"
+	grep -q '^Signed-off-by: Cy <cy@example.org>' "$p"
+	VNETMQ_MAINTAINER=bo run -1 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
+		"$R/tools/series.sh" export
+	[[ $output == *"VNETMQ_MAINTAINER='bo': give a name and an address, as in VNETMQ_MAINTAINER='Your Name <you@example.org>'"* ]]
+}
+
+@test "series: the gates' placeholder signer is said not to be for sending" {
+	setup_series
+	run -0 no_ident env VNETMQ_SIGNER='vnetmq gates <gates@vnetmq.invalid>' \
+		"$R/tools/series.sh" export
+	[[ $output == *"for the gates, not for sending"* ]]
+	[[ $output != *"git send-email"* ]]
+}
+
+@test "series: a follow-up names what it applies on; SERIES= writes one series" {
+	setup_series
+	second_series
+	run -0 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
+		"$R/tools/series.sh" export
+	c=$BUILD/series/2-more/0000-cover-letter.patch
+	grep -q '^Subject: \[RFC PATCH net-next 0/1\] net: vnetmq: b' "$c"
+	grep -q '^  \[PATCH net-next\] subject: a test series (1-test)' "$c"
+	grep -q "^base-commit: $(git -C "$KSRC" rev-parse HEAD)" "$c"
+	grep -q '^prerequisite-patch-id: ' "$c"
+	grep -q '^Subject: \[RFC PATCH net-next 1/1\] net: vnetmq: add b' \
+		"$BUILD"/series/2-more/0001-*.patch
+	! grep -q 'Dependencies' "$BUILD/series/0000-cover-letter.patch"
+	rm -rf "$BUILD/series/2-more" "$BUILD"/series/0*.patch
+	run -0 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
+		"$R/tools/series.sh" export 2
+	[ -f "$c" ]
+	[ ! -e "$BUILD/series/0000-cover-letter.patch" ]
+	run -1 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
+		"$R/tools/series.sh" export 3-none
+	[[ $output == *"SERIES=3-none: no such series; there are 1-test 2-more"* ]]
 }

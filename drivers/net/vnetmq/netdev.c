@@ -80,7 +80,7 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 	reason = vnetmq_skb_qfile_prep(skb, READ_ONCE(qf->flags) &
 				       VNETMQ_F_VNET_HDR);
 	if (unlikely(reason)) {
-		vnetmq_txq_count(st, 0, false, false);
+		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb_reason(skb, reason);
 		return NETDEV_TX_OK;
 	}
@@ -90,7 +90,7 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 	if (stop)
 		netif_tx_stop_queue(txq);
 	spin_unlock(&qf->frames.lock);
-	vnetmq_txq_count(st, len, true, stop);
+	vnetmq_txq_count(st, len, stop);
 	if (wq_has_sleeper(&qf->wq))
 		wake_up_interruptible_poll(&qf->wq, EPOLLIN | EPOLLRDNORM);
 	return NETDEV_TX_OK;
@@ -171,8 +171,11 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		reason = SKB_DROP_REASON_DEV_READY;
 	else
 		reason = vnetmq_skb_xmit_prep(dev, skb);
+	/* Refused, not taken: the core counts it (the queue's drops are
+	 * frames it took and lost).
+	 */
 	if (unlikely(reason)) {
-		vnetmq_txq_count(st, 0, false, false);
+		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb_reason(skb, reason);
 		return NETDEV_TX_OK;
 	}
@@ -199,7 +202,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		if (!stopped)
 			netif_tx_start_queue(txq);
 	}
-	vnetmq_txq_count(st, len, true, stopped);
+	vnetmq_txq_count(st, len, stopped);
 	vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
 			netif_xmit_stopped(txq));
 	return NETDEV_TX_OK;
@@ -734,8 +737,8 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 }
 
 /*
- * The seed driver's private ioctl, kept for its users: SIOCDEVPRIVATE + 0
- * resets the counters.  The core checks no capability for private
+ * A private ioctl, for tools that predate netdev netlink: SIOCDEVPRIVATE
+ * + 0 resets the counters.  The core checks no capability for private
  * ioctls, so it is checked here, against the device's netns.
  */
 static int vnetmq_siocdevprivate(struct net_device *dev, struct ifreq *ifr,

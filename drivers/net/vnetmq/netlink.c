@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The vnetmq generic netlink family (Documentation/netlink/specs/vnetmq.yaml),
- * kept for the users of the seed driver: ECHO, STATS_RESET and QUEUE_GET.
+ * for tools that predate netdev netlink: ECHO, STATS_RESET and QUEUE_GET.
  * netlink-gen.c, generated from the spec, holds the policies that
  * validate every attribute and the ops table; these are its handlers.
  *

@@ -37,8 +37,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_init);
 
 /*
  * TX queues whose completions one poll gathers before it reports them.
- * A ring's frames interleave their TX queues (the seed's topology has
- * two per ring, pktgen sends them round robin): reporting each run of
+ * A ring's frames interleave their TX queues (the default topology
+ * has two per ring, pktgen sends them round robin): reporting each run of
  * one queue would mean a BQL completion and a wake test per frame.
  */
 #define VNETMQ_POLL_TXQS	4

@@ -16,7 +16,7 @@ struct vnetmq_topology {
 
 static const struct vnetmq_topology vnetmq_topologies[] = {
 	{ 1, 1 },
-	{ 4, 2 },	/* the seed's device: more TX than RX queues */
+	{ 4, 2 },	/* the default device: more TX than RX queues */
 	{ 2, 4 },	/* fewer TX than RX queues */
 	{ 7, 3 },	/* counts that are not powers of two */
 	{ 1, VNETMQ_MAX_QUEUES },
@@ -75,8 +75,8 @@ static void vnetmq_map_spreads_evenly(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, load[q], 0);
 }
 
-/* The seed's 4 TX / 2 RX device, spelled out. */
-static void vnetmq_map_seed_device(struct kunit *test)
+/* The default 4 TX / 2 RX device, spelled out. */
+static void vnetmq_map_default_device(struct kunit *test)
 {
 	static const u16 want[] = { 0, 1, 0, 1 };
 	unsigned int q;
@@ -126,7 +126,7 @@ static void vnetmq_channels_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rx, t->rx);
 }
 
-/* The seed's device: the forms ethtool -L accepts, and what it refuses. */
+/* The default device: the forms ethtool -L accepts, and what it refuses. */
 static void vnetmq_channels_requests(struct kunit *test)
 {
 	static const struct {
@@ -165,7 +165,7 @@ static void vnetmq_channels_requests(struct kunit *test)
 static struct kunit_case vnetmq_queue_cases[] = {
 	KUNIT_CASE_PARAM(vnetmq_map_in_range, vnetmq_topology_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_map_spreads_evenly, vnetmq_topology_gen_params),
-	KUNIT_CASE(vnetmq_map_seed_device),
+	KUNIT_CASE(vnetmq_map_default_device),
 	KUNIT_CASE(vnetmq_map_follows_real_count),
 	KUNIT_CASE_PARAM(vnetmq_channels_round_trip,
 			 vnetmq_topology_gen_params),

@@ -71,24 +71,19 @@ void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq,
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count_poll);
 
 /**
- * vnetmq_txq_count() - count one frame a TX queue sent or dropped
+ * vnetmq_txq_count() - count one frame a TX queue took
  * @st: the TX queue's counters
- * @len: the frame's length, if sent
- * @sent: it was put on a ring (else it was dropped)
+ * @len: the frame's length
  * @stopped: the queue stopped itself after it
  *
  * Context: ndo_start_xmit, under the queue's xmit lock.
  */
 void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
-		      bool sent, bool stopped)
+		      bool stopped)
 {
 	u64_stats_update_begin(&st->syncp);
-	if (sent) {
-		u64_stats_inc(&st->packets);
-		u64_stats_add(&st->bytes, len);
-	} else {
-		u64_stats_inc(&st->drops);
-	}
+	u64_stats_inc(&st->packets);
+	u64_stats_add(&st->bytes, len);
 	if (stopped)
 		u64_stats_inc(&st->stops);
 	u64_stats_update_end(&st->syncp);

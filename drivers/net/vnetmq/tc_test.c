@@ -11,8 +11,8 @@
 #include "test_util.h"
 #include "vnetmq.h"
 
-/* Seed 002's four classes on the seed's device, one TX queue each. */
-static void vnetmq_tc_seed_qopt(struct tc_mqprio_qopt_offload *m)
+/* Four WMM-like classes on the default device, one TX queue each. */
+static void vnetmq_tc_wmm_qopt(struct tc_mqprio_qopt_offload *m)
 {
 	/* IEEE 802.1D priority to WMM access category, voice highest. */
 	static const u8 prio_tc[] = { 1, 0, 0, 1, 2, 2, 3, 3 };
@@ -35,7 +35,7 @@ static void vnetmq_tc_check_accepts(struct kunit *test)
 	struct netlink_ext_ack extack = {};
 	struct tc_mqprio_qopt_offload m;
 
-	vnetmq_tc_seed_qopt(&m);
+	vnetmq_tc_wmm_qopt(&m);
 	KUNIT_EXPECT_EQ(test, vnetmq_tc_check(&m, 4, &extack), 0);
 	KUNIT_EXPECT_NULL(test, extack._msg);
 	/* A queue left out of every class is allowed: it is class 0's. */
@@ -117,7 +117,7 @@ static void vnetmq_tc_check_refuses(struct kunit *test)
 	struct netlink_ext_ack extack = {};
 	struct tc_mqprio_qopt_offload m;
 
-	vnetmq_tc_seed_qopt(&m);
+	vnetmq_tc_wmm_qopt(&m);
 	b->spoil(&m);
 	KUNIT_EXPECT_EQ(test, vnetmq_tc_check(&m, 4, &extack), b->err);
 	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
@@ -130,7 +130,7 @@ static void vnetmq_tc_queue_classes(struct kunit *test)
 	struct tc_mqprio_qopt_offload m;
 	struct vnetmq_tc tc;
 
-	vnetmq_tc_seed_qopt(&m);
+	vnetmq_tc_wmm_qopt(&m);
 	m.qopt.num_tc = 2;
 	m.qopt.count[0] = 2;
 	m.qopt.offset[0] = 3;	/* class 0: TX queues 3 and 4 */
@@ -165,7 +165,7 @@ static void vnetmq_tc_map_feeders(struct kunit *test)
 	unsigned int q;
 
 	/* 8 TX queues on 2 RX queues: class 0 has 0-5, class 1 has 6-7. */
-	vnetmq_tc_seed_qopt(&m);
+	vnetmq_tc_wmm_qopt(&m);
 	m.qopt.num_tc = 2;
 	m.qopt.count[0] = 6;
 	m.qopt.offset[0] = 0;

@@ -28,7 +28,9 @@ struct netdev_stat_ops;
 #define VNETMQ_DRV_NAME		"vnetmq"
 /* tun's limit: a per-queue resource must stay bounded per device. */
 #define VNETMQ_MAX_QUEUES	256
-/* The seed's topology: four TX queues folded onto two RX queues. */
+/* By default four TX queues fold onto two RX queues: a ring has two
+ * feeders, as soon as anything runs.
+ */
 #define VNETMQ_DEF_TX_QUEUES	4
 #define VNETMQ_DEF_RX_QUEUES	2
 /* RX ring sizes (ethtool -G rx), in frames. */
@@ -139,9 +141,11 @@ struct vnetmq_rxq_stats {
 
 /**
  * struct vnetmq_txq_stats - counters of one TX queue
- * @packets: frames put on an RX ring
+ * @packets: frames the queue took: put on an RX ring or given to a file
  * @bytes: their length
- * @drops: frames that could not cross to the RX side
+ * @drops: frames it took and lost: a queue file's, at detach or device
+ *	down.  A frame refused at transmit never was the queue's: the
+ *	core's tx_dropped counts it, as tun's
  * @stops: times the queue was stopped because its ring was nearly full
  * @timeouts: TX watchdog timeouts
  * @syncp: for 64-bit reads on 32-bit hosts
@@ -151,7 +155,8 @@ struct vnetmq_rxq_stats {
  * @base: the counters at the last reset (under vnetmq_priv.stats_reset)
  *
  * All but @wakes are written by ndo_start_xmit under the queue's xmit
- * lock, or by ndo_tx_timeout while the core has frozen the queues.
+ * lock, or by ndo_tx_timeout while the core has frozen the queues, or
+ * (@drops) under RTNL with the queues stopped.
  */
 struct vnetmq_txq_stats {
 	u64_stats_t packets;
@@ -477,7 +482,7 @@ void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq,
 			   const unsigned int *tc_packets,
 			   unsigned int bytes, bool full_poll);
 void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
-		      bool sent, bool stopped);
+		      bool stopped);
 void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops);
 void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st);
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st);

@@ -74,7 +74,7 @@ struct vnetmq_attach {
 
 /*
  * Private ioctls of a vnetmq device, on any socket, with ifr_name naming
- * the device: the seed driver's interface, kept for its users.
+ * the device, for tools that predate netdev netlink.
  * VNETMQ_SIOC_STATS_RESET starts every counter of the device again from
  * zero; it needs CAP_NET_ADMIN in the user namespace that owns the
  * device's network namespace (EPERM).  Any other SIOCDEVPRIVATE

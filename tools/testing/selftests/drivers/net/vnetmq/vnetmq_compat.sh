@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vnetmq's compatibility interfaces, kept for the seed driver's users:
+# vnetmq's compatibility interfaces, for tools that predate netdev netlink:
 # the SIOCDEVPRIVATE stats reset (through vnetmq_ioctl) and the vnetmq
 # generic netlink family (through the kernel's YNL CLI and its spec):
 # echo, stats-reset of a device or one queue, queue-get.  Every bad
@@ -59,7 +59,7 @@ qstats_sum() {
 		END { print s + 0 }' <<< "$1"
 }
 
-# The seed's reset: every counter to zero, ip -s link, qstats and
+# A reset: every counter to zero, ip -s link, qstats and
 # ethtool -S alike; they count on from there.
 test_ioctl_reset() {
 	local st
@@ -76,8 +76,8 @@ test_ioctl_reset() {
 	[ "$(qstats_sum "$st" tx tx-packets)" = 20 ]
 }
 
-# Unknown sub-commands: EOPNOTSUPP, and nothing is left locked (the
-# seed returned with its lock held): a reset still goes through.
+# Unknown sub-commands: EOPNOTSUPP, and nothing is left locked: a reset
+# still goes through.
 test_ioctl_unknown() {
 	local n
 	for n in 1 2 15; do

@@ -21,9 +21,8 @@ setup() {
 
 # Frames pinned to TX queue q come back on RX queue (q % 2) and nowhere
 # else (the receivers' own count), qstats count them on both queues, and
-# the kernel log says nothing about them (the seed driver printed a line
-# per frame).  One qstats read before and one after: each takes seconds
-# under UML.
+# the kernel log says nothing about them (no per-frame logging).  One
+# qstats read before and one after: each takes seconds under UML.
 test_per_queue_counters() {
 	local q before after got want log0 rc=0
 	log0=$(dmesg | wc -l)

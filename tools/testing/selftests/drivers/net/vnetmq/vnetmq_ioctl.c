@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vnetmq_ioctl: the private ioctls of a vnetmq device, the way the seed
- * driver's users call them: SIOCDEVPRIVATE + N on an AF_INET socket,
+ * vnetmq_ioctl: the private ioctls of a vnetmq device, the way older
+ * tools call them: SIOCDEVPRIVATE + N on an AF_INET socket,
  * with ifr_name naming the device.
  *
  * usage: vnetmq_ioctl DEV reset     VNETMQ_SIOC_STATS_RESET

@@ -15,7 +15,7 @@
 
 DEV=vnetmq0
 VOICE=200
-# 802.1D priorities to seed 002's four classes: background 0, best
+# 802.1D priorities to four WMM-like classes: background 0, best
 # effort 1, video 2, voice 3.  Background owns TX queue 1 and voice TX
 # queue 3: both loop back to RX queue 1.
 MAP="1 0 0 1 2 2 3 3 1 1 1 1 1 1 1 1"
