@@ -171,9 +171,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		reason = SKB_DROP_REASON_DEV_READY;
 	else
 		reason = vnetmq_skb_xmit_prep(dev, skb);
-	/* Refused, not taken: the core counts it (the queue's drops are
-	 * frames it took and lost).
-	 */
+	/* Refused, not taken: the core counts it. */
 	if (unlikely(reason)) {
 		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb_reason(skb, reason);

@@ -144,8 +144,7 @@ struct vnetmq_rxq_stats {
  * @packets: frames the queue took: put on an RX ring or given to a file
  * @bytes: their length
  * @drops: frames it took and lost: a queue file's, at detach or device
- *	down.  A frame refused at transmit never was the queue's: the
- *	core's tx_dropped counts it, as tun's
+ *	down
  * @stops: times the queue was stopped because its ring was nearly full
  * @timeouts: TX watchdog timeouts
  * @syncp: for 64-bit reads on 32-bit hosts
@@ -156,7 +155,9 @@ struct vnetmq_rxq_stats {
  *
  * All but @wakes are written by ndo_start_xmit under the queue's xmit
  * lock, or by ndo_tx_timeout while the core has frozen the queues, or
- * (@drops) under RTNL with the queues stopped.
+ * (@drops) under RTNL with the queues stopped.  A frame refused at
+ * transmit never was the queue's: the core's tx_dropped counts it, as
+ * tun's.
  */
 struct vnetmq_txq_stats {
 	u64_stats_t packets;
