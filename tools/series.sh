@@ -363,6 +363,9 @@ sign() {
 	SIGN_EMAIL=${SIGN_EMAIL%>}
 	export SIGN_NAME SIGN_EMAIL SIGN_MAINTAINER=$m MAINTAINER_PLACEHOLDER
 	echo "$SIGN_SCRIPT" > "$WORK/sign.sh"
+	# On a branch of its own: "series" stays as stored, for a refresh
+	# or a patch cut by hand after an export.
+	gwt checkout -q -B signed series
 	GIT_SEQUENCE_EDITOR=: gwt -c user.name="$SIGN_NAME" \
 		-c user.email="$SIGN_EMAIL" rebase -q --exec "sh '$WORK/sign.sh'" "$BASE" \
 		> "$WORK/sign.log" 2>&1 ||
