@@ -131,7 +131,7 @@ no_ident() {
 	grep -q "^From: Ann O'Neil <ann@example.org>" "$p"
 	grep -q "^Signed-off-by: Ann O'Neil <ann@example.org>" "$p"
 	grep -q "^+M:	Ann O'Neil <ann@example.org>" "$p"
-	! grep -q 'vnetmq@vnetmq.invalid' "$p"
+	run ! grep -q 'vnetmq@vnetmq.invalid' "$p"
 	c=$BUILD/series/0000-cover-letter.patch
 	grep -q "^base-commit: $(git -C "$KSRC" rev-parse HEAD)" "$c"
 	grep -q '^Subject: \[PATCH net-next 0/1\] subject: a test series' "$c"
@@ -174,7 +174,7 @@ no_ident() {
 	grep -q '^prerequisite-patch-id: ' "$c"
 	grep -q '^Subject: \[RFC PATCH net-next 1/1\] net: vnetmq: add b' \
 		"$BUILD"/series/2-more/0001-*.patch
-	! grep -q 'Dependencies' "$BUILD/series/0000-cover-letter.patch"
+	run ! grep -q 'Dependencies' "$BUILD/series/0000-cover-letter.patch"
 	rm -rf "$BUILD/series/2-more" "$BUILD"/series/0*.patch
 	run -0 no_ident env VNETMQ_SIGNER='Cy <cy@example.org>' \
 		"$R/tools/series.sh" export 2

@@ -373,9 +373,8 @@ static void vnetmq_itest_wake_after_written(struct kunit *test)
  * ethtool -L took TX queue 3 away, but a sender that read the old count
  * (a packet socket bypassing the qdisc, pktgen) may still transmit on it:
  * the frame is dropped, never put on a ring no NAPI serves, and counted
- * by the core, as a frame the device refused: not by the queue, whose
- * drops are frames it took and lost (qstats: sent + written = received
- * + read + dropped).
+ * by the core, as a frame the device refused, not by the queue: a
+ * queue's drops are frames a queue file held when it went away.
  */
 static void vnetmq_itest_xmit_above_real(struct kunit *test)
 {

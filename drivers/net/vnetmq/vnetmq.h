@@ -143,8 +143,8 @@ struct vnetmq_rxq_stats {
  * struct vnetmq_txq_stats - counters of one TX queue
  * @packets: frames the queue took: put on an RX ring or given to a file
  * @bytes: their length
- * @drops: frames it took and lost: a queue file's, at detach or device
- *	down
+ * @drops: frames a queue file held when it was detached or the device
+ *	went down
  * @stops: times the queue was stopped because its ring was nearly full
  * @timeouts: TX watchdog timeouts
  * @syncp: for 64-bit reads on 32-bit hosts
