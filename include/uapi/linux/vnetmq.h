@@ -75,8 +75,10 @@ struct vnetmq_attach {
 /*
  * Private ioctls of a vnetmq device, on any socket, with ifr_name naming
  * the device, for tools that predate netdev netlink.
- * VNETMQ_SIOC_STATS_RESET starts every counter of the device again from
- * zero; it needs CAP_NET_ADMIN in the user namespace that owns the
+ * VNETMQ_SIOC_STATS_RESET starts every counter vnetmq keeps for the
+ * device again from zero (not the core's drop counts, which ip -s link
+ * adds to them: frames refused at transmit or written to a down
+ * device); it needs CAP_NET_ADMIN in the user namespace that owns the
  * device's network namespace (EPERM).  Any other SIOCDEVPRIVATE
  * sub-command fails with EOPNOTSUPP.  The vnetmq generic netlink family
  * (<linux/vnetmq_netlink.h>) resets one queue as well.
