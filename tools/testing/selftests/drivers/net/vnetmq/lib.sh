@@ -149,6 +149,13 @@ pktgen_stop() {
 	echo stop > /proc/net/pktgen/pgctrl
 }
 
+# pktgen_running DEV: pktgen's first thread is sending on DEV.  Not the
+# "echo start" process being alive: it waits only 125 ms for the thread
+# to pick the run up, and on a loaded host returns while it then runs.
+pktgen_running() {
+	grep -q "^Running: \(.* \)\?$1 " /proc/net/pktgen/kpktgend_0
+}
+
 # tx_stops_above DEV Q N: TX queue Q of DEV has stopped more than N times.
 tx_stops_above() {
 	[ "$(qstat "$(qstats "$1")" tx "$2" tx-stop)" -gt "$3" ]

@@ -417,7 +417,7 @@ test_writer_and_flood() {
 	echo "# TX queue 3: $stops stops, $timeouts timeouts"
 	[ "$p2" -gt "$p1" ] || { echo "# TX queue 3 stays stopped"; rc=1; }
 	[ "$timeouts" = 0 ] || { echo "# TX queue 3 stalled"; rc=1; }
-	kill -0 "$pg" 2>/dev/null || { echo "# pktgen stopped early"; rc=1; }
+	pktgen_running "$DEV2" || { echo "# pktgen stopped early"; rc=1; }
 	pktgen_stop
 	wait "$pg"
 	ip link del "$DEV2" || rc=1

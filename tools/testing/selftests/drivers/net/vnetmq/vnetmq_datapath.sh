@@ -79,7 +79,7 @@ flood_start() {
 # given up); then every frame it sent has left the rings, counted.
 flood_stop() {
 	local rc=0
-	kill -0 "$PG" 2>/dev/null || { echo "# pktgen stopped early"; rc=1; }
+	pktgen_running "$DEV" || { echo "# pktgen stopped early"; rc=1; }
 	pktgen_stop
 	wait "$PG" || rc=1
 	[ "$rc" -eq 0 ] && wait_for 5 counters_add_up
