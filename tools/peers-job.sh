@@ -90,17 +90,19 @@ probe_mqprio() {
 }
 
 probe_bql() {
-	local drv=$1 tx=$2 limit=/sys/class/net/$2/queues/tx-0/byte_queue_limits/limit
-	if [ ! -e "$limit" ]; then
+	local drv=$1 tx=$2 limit
+	local sysfs=/sys/class/net/$2/queues/tx-0/byte_queue_limits/limit
+	if [ ! -e "$sysfs" ]; then
 		result bql "$drv" no "no byte_queue_limits in sysfs"
 		return
 	fi
 	pktgen_run "$tx" 20000 0 0 > /dev/null 2>&1
 	pktgen_stop
-	if [ "$(cat "$limit")" -gt 0 ]; then
-		result bql "$drv" yes "limit $(cat "$limit") after 20000 frames"
+	limit=$(cat "$sysfs")
+	if [ "$limit" -gt 0 ]; then
+		result bql "$drv" yes "limit $limit after 20000 frames"
 	else
-		result bql "$drv" no "limit $(cat "$limit") after 20000 frames"
+		result bql "$drv" no "limit $limit after 20000 frames"
 	fi
 }
 

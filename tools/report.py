@@ -11,23 +11,23 @@ import sys
 
 
 def main(results_dir: str) -> int:
-    passed, failed = 0, []
+    passed, failed, shown = 0, 0, []
     for tap in sorted(pathlib.Path(results_dir).glob('*.tap')):
-        last = None
+        in_failure = False
         for line in tap.read_text().splitlines():
             if line.startswith('not ok'):
-                failed.append(f'{tap.stem}: {line}')
-                last = line
+                failed += 1
+                shown.append(f'{tap.stem}: {line}')
+                in_failure = True
             elif line.startswith('ok'):
                 passed += 1
-                last = line
-            elif line.startswith('#') and last and last.startswith('not'):
-                failed.append(f'    {line}')
-    for line in failed:
+                in_failure = False
+            elif line.startswith('#') and in_failure:
+                shown.append(f'    {line}')
+    for line in shown:
         print(line)
-    nfailed = sum(1 for line in failed if not line.startswith(' '))
-    print(f'{passed} passed, {nfailed} failed')
-    if passed + len(failed) == 0:
+    print(f'{passed} passed, {failed} failed')
+    if passed + failed == 0:
         print(f'report: no results under {results_dir}: did any stage run?',
               file=sys.stderr)
         return 1

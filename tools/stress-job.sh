@@ -106,15 +106,6 @@ open(sys.argv[1], "w").close()
 time.sleep(1e6)' "$WORK/sink.open"
 }
 
-sink_open() {
-	local i
-	for i in $(seq 300); do
-		[ ! -e "$WORK/sink.open" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 socket_loop() {
 	while running; do
 		"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 100 \
@@ -222,13 +213,8 @@ served() {
 # on its way up when the loops end, so the counts get five seconds to
 # settle.
 accounted() {
-	local i
-	for i in $(seq 25); do
-		balance > "$WORK/balance" && break
-		sleep 0.2
-	done
-	cat "$WORK/balance"
-	balance > /dev/null
+	wait_for 5 balance > /dev/null
+	balance
 }
 
 balance() {
@@ -266,7 +252,8 @@ main() {
 	setup || die "setup failed"
 	echo "stress: seed $2, $DURATION s, $(nproc) CPUs"
 	sink & sinkpid=$!
-	sink_open || die "the sink socket did not open in 30 s"
+	wait_for 30 test -e "$WORK/sink.open" ||
+		die "the sink socket did not open in 30 s"
 	pktgen_loop & pids+=($!)
 	eph_loop & pids+=($!)
 	socket_loop & pids+=($!)
