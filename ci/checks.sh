@@ -105,6 +105,50 @@ check_greps() {
 	"$PY" "$VNETMQ_REPO/ci/patch_greps.py" "$@"
 }
 
+# A patch a reviewer reads in one sitting: at most PATCH_MAX_LINES lines
+# added plus removed.  The lines of one file the patch creates do not
+# count when that file is a test program (a selftest or a KUnit
+# *_test.c) or generated (YNL_GEN_RE): such a file is read as a whole,
+# and splitting it helps no one.
+PATCH_MAX_LINES=600
+
+# exempt_file PATCH FILE: FILE, created by PATCH, is a test program or
+# generated code.
+exempt_file() {
+	case $2 in
+	tools/testing/selftests/*/Makefile | tools/testing/selftests/*/config) return 1 ;;
+	tools/testing/selftests/* | *_test.c) return 0 ;;
+	esac
+	awk -v f="diff --git a/$2 b/$2" '
+		/^diff --git / { in_file = ($0 == f) }
+		in_file && /^\+\/\* YNL-GEN / { found = 1 }
+		END { exit !found }' "$1"
+}
+
+# check_patch_size PATCH: PATCH changes at most PATCH_MAX_LINES lines,
+# besides one new test program or generated file.
+check_patch_size() {
+	local patch=$1 total=0 exempt=0 why="" add del file
+	local -A created=()
+	while read -r file; do
+		created[$file]=1
+	done < <(git apply --summary "$patch" | sed -n 's/^ create mode [0-7]* //p')
+	while read -r add del file; do
+		[ "$add" != - ] || continue
+		total=$((total + add + del))
+		if [ -n "${created[$file]:-}" ] && [ "$add" -gt "$exempt" ] &&
+				exempt_file "$patch" "$file"; then
+			exempt=$add
+			why=" besides the $add of $file"
+		fi
+	done < <(git apply --numstat "$patch")
+	if [ $((total - exempt)) -gt "$PATCH_MAX_LINES" ]; then
+		echo "${patch##*/}: $total lines changed$why, more than $PATCH_MAX_LINES: split it into patches that each make one change"
+		return 1
+	fi
+	echo "${patch##*/}: $total lines changed$why"
+}
+
 check_kerneldoc() {
 	local ksrc=$1 out
 	shift

@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/checks.sh"
 
 SAMPLES=(unsigned style spdx inline bisect sparse cocci xmastree
-	 selftest_dir ynl i386 clang unexported)
+	 selftest_dir ynl i386 clang unexported size)
 samples=$VNETMQ_REPO/ci/samples
 work=$BUILD/samples
 out=$LOGS/samples
@@ -183,6 +183,33 @@ sample_unexported() {
 	expect pass "the symbol exported, modpost" \
 		check_build x86_64 "$work/unexported-control.log" "${mods[@]}" \
 		SAMPLE_EXPORT=y
+}
+
+# file_diff PATH LINES: the diff creating PATH with LINES lines.
+file_diff() {
+	local path=$1 n=$2
+	printf 'diff --git a/%s b/%s\nnew file mode 100644\n' "$path" "$path"
+	printf -- '--- /dev/null\n+++ b/%s\n@@ -0,0 +1,%d @@\n' "$path" "$n"
+	seq "$n" | sed 's/^/+int line/'
+}
+
+# One change of 601 lines is too big to read in a sitting; a new test
+# program of that size is not, nor a 600-line change beside it.
+sample_size() {
+	{
+		printf 'Subject: [PATCH] sample: a big patch\n\n---\n'
+		file_diff drivers/net/vnetmq/big.c 601
+	} > "$work/big.patch"
+	{
+		printf 'Subject: [PATCH] sample: a big patch\n\n---\n'
+		file_diff tools/testing/selftests/drivers/net/vnetmq/big.sh 900
+		file_diff drivers/net/vnetmq/big.c 600
+	} > "$work/big-test.patch"
+	expect fail "a 601-line change, patch size" \
+		'big.patch: 601 lines changed, more than 600' \
+		check_patch_size "$work/big.patch"
+	expect pass "a 900-line new selftest and a 600-line change, patch size" \
+		check_patch_size "$work/big-test.patch"
 }
 
 main() {

@@ -4,7 +4,7 @@
 # The series gate: write the series (tools/series.sh export, which fails
 # on drift), then apply its patches one by one with git am to the
 # pristine tree and run on each what NIPA runs on a posted patch: the
-# author's Signed-off-by and netdev's greps, checkpatch, kernel-doc on
+# author's Signed-off-by and netdev's greps, its size, checkpatch, kernel-doc on
 # the files it touches, W=1 builds of the driver, modpost included, for
 # x86_64, i386 and with clang (bisectable),
 # and the selftests directory checks when it touches them.  Then the
@@ -82,6 +82,7 @@ check_patch() {
 		return
 	fi
 	one greps check_greps "$patch"
+	one size check_patch_size "$patch"
 	# checkpatch, the slowest check, reads only the patch and the
 	# tree's unchanging parts: it runs beside the build.
 	one checkpatch check_checkpatch "$WT" "$patch" > "$logs.checkpatch.verdict" &
