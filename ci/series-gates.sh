@@ -4,10 +4,10 @@
 # The series gate: write the series (tools/series.sh export, which fails
 # on drift), then apply its patches one by one with git am to the
 # pristine tree and run on each what NIPA runs on a posted patch: the
-# author's Signed-off-by and netdev's greps, its size, checkpatch, kernel-doc on
+# author's Signed-off-by and netdev's greps, checkpatch, kernel-doc on
 # the files it touches, W=1 builds of the driver, modpost included, for
-# x86_64, i386 and with clang (bisectable),
-# and the selftests directory checks when it touches them.  Then the
+# x86_64, i386 and with clang (bisectable), and the selftests directory
+# checks when it touches them; and one NIPA lacks, its size.  Then the
 # series-level checks: at most 15 patches, a cover letter, and
 # get_maintainer.pl finding vnetmq's entry for every new file.
 #
