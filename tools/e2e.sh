@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run each vnetmq selftest in its own boot of the rig kernel (host
-# filesystem as root, two CPUs), turn its KTAP into results and scan the
-# console log for kernel reports.  The selftests' C programs are built on
-# the host first and handed to them as VNETMQ_QFILE and VNETMQ_IOCTL.
+# Install the vnetmq selftests as a user does (the kernel's headers, then
+# make -C tools/testing/selftests TARGETS=drivers/net/vnetmq install,
+# which brings net/lib and its YNL CLI along), run each installed test in
+# its own boot of the rig kernel (host filesystem as root, two CPUs),
+# turn its KTAP into results and scan the console log for kernel reports.
+# The C programs are also built with -Wextra -Werror, as a check.
 #
 # usage: e2e.sh [TEST...]      default: every test the selftest Makefile lists
 
@@ -13,6 +15,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 selftests=$VNETMQ_REPO/tools/testing/selftests/drivers/net/vnetmq
+ksft=$BUILD/kselftest
+installed=$ksft/install/drivers/net/vnetmq
 
 # The Makefile's TEST_PROGS, continuation lines joined.
 listed_tests() {
@@ -38,10 +42,28 @@ ktap_to_results() {
 		}' "$out" >> "$RESULTS/e2e.tap"
 }
 
+# install_selftests: headers_install, then the kselftest install of
+# vnetmq's target into $ksft/install.  net/lib comes along, with its BPF
+# programs: built by the clang the rig installs (setup-host.sh).
+install_selftests() {
+	local log=$LOGS/selftests-install.log
+	rm -rf "$ksft/install"
+	mkdir -p "$ksft" "$LOGS"
+	{
+		make -s -C "$TREE" O="$ksft/headers" \
+			INSTALL_HDR_PATH="$ksft/headers/usr" headers_install &&
+		make -s -C "$TREE/tools/testing/selftests" \
+			TARGETS=drivers/net/vnetmq O="$ksft/build" \
+			INSTALL_PATH="$ksft/install" \
+			KHDR_INCLUDES="-isystem $ksft/headers/usr/include" \
+			CLANG=clang-19 install
+	} > "$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
+}
+
 run_one() {
 	local name=$1 rc=0 out
 	out=$UML/$name/job.out
-	"$VNETMQ_REPO/tools/uml-run.sh" "$name" "$selftests/$name" || rc=$?
+	"$VNETMQ_REPO/tools/uml-run.sh" "$name" "$installed/$name" || rc=$?
 	if [ -f "$out" ]; then
 		ktap_to_results "$name" "$out"
 	fi
@@ -58,13 +80,20 @@ main() {
 	local -a tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
 	reset_results e2e
+	prepare_tree
 	if ! build_progs; then
-		result e2e 1 "e2e: the selftests' C programs did not build; see $LOGS/*-build.log"
+		result e2e 1 "e2e: the selftests' C programs did not build with -Wextra -Werror; see $LOGS/*-build.log"
 		rc=1
 	fi
-	export VNETMQ_QFILE VNETMQ_IOCTL
+	if ! install_selftests; then
+		result e2e 1 "e2e: make -C tools/testing/selftests TARGETS=drivers/net/vnetmq install failed; see $LOGS/selftests-install.log"
+		return 1
+	fi
+	result e2e 0 "e2e: the selftests install (headers_install, kselftest install)"
+	# The installed tests use the programs installed beside them.
+	export VNETMQ_QFILE="" VNETMQ_IOCTL=""
 	for t in "${tests[@]}"; do
-		[ -x "$selftests/$t" ] || die "no selftest $t in $selftests"
+		[ -x "$installed/$t" ] || die "no selftest $t in $installed"
 		run_one "$t" || rc=1
 	done
 	return "$rc"

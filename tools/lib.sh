@@ -42,9 +42,10 @@ SERIES_PATHS=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
 	Documentation/netlink/specs/vnetmq.yaml
 	include/uapi/linux/vnetmq_netlink.h tools/net/ynl/Makefile.deps)
 
-# The selftests' C programs, for the host, whose binaries UML runs.
-VNETMQ_QFILE=$BUILD/selftests/vnetmq_qfile
-VNETMQ_IOCTL=$BUILD/selftests/vnetmq_ioctl
+# The selftests' C programs, for the host, whose binaries UML runs; set
+# empty, the selftests use those installed beside them (tools/e2e.sh).
+VNETMQ_QFILE=${VNETMQ_QFILE-$BUILD/selftests/vnetmq_qfile}
+VNETMQ_IOCTL=${VNETMQ_IOCTL-$BUILD/selftests/vnetmq_ioctl}
 # make fuzz's fuzzer and its generated tables (tools/fuzz.sh).
 FUZZ=$BUILD/fuzz
 

@@ -132,6 +132,33 @@ link() {
 	ln -sfn "$repo/$1" "$dst/$2"
 }
 
+# A copy of directory $1, not a link: make -C enters a link's target, and
+# the selftests' relative paths (../../../lib.mk) must resolve in the
+# kernel tree for "make -C tools/testing/selftests install" to work.
+copy() {
+	[ ! -L "$dst/$1" ] || rm -f "$dst/$1"
+	mkdir -p "$dst/$1"
+	rsync -a --delete "$repo/$1/" "$dst/$1/"
+}
+
+# vnetmq's selftests are a target, and installing them installs net/lib
+# (the YNL CLI and specs they use), as for drivers/net.
+selftests_makefile() {
+	local rel=tools/testing/selftests/Makefile out
+	out=$(awk '
+		/^TARGETS \+= drivers\/net\/virtio_net$/ && !t {
+			print; print "TARGETS += drivers/net/vnetmq"; t = 1; next
+		}
+		/^ifneq \(\$\(filter net drivers\/net drivers\/net\/hw,\$\(TARGETS\)\),\)$/ && !f {
+			sub(/drivers\/net\/hw,/, "drivers/net/hw drivers/net/vnetmq,")
+			f = 1
+		}
+		{ print }
+		END { if (!t || !f) exit 1 }' "$src/$rel") ||
+		die "$src/$rel: found no virtio_net target or net/lib rule to add vnetmq to"
+	install_if_changed "$dst/$rel" "$out"
+}
+
 main() {
 	check_source
 	mirror
@@ -139,8 +166,7 @@ main() {
 	patch_makefile
 	patch_maintainers
 	insert_after Documentation/networking/index.rst '^   udplite$' '   vnetmq'
-	insert_after tools/testing/selftests/Makefile \
-		'^TARGETS \+= drivers/net/virtio_net$' 'TARGETS += drivers/net/vnetmq'
+	selftests_makefile
 	# vnetmq's ioctl code, in the table's order.
 	insert_before Documentation/userspace-api/ioctl/ioctl-number.rst \
 		'^0xC0 ' "$(printf '%-6s%-7s%-58s%s' 0xBB 00-0F \
@@ -157,8 +183,7 @@ main() {
 	# shellcheck disable=SC2016 # a make expression, for make
 	insert_after tools/net/ynl/Makefile.deps '^CFLAGS_tcp_metrics:=' \
 		'CFLAGS_vnetmq:=$(call get_hdr_inc,_LINUX_VNETMQ_NETLINK_H,vnetmq_netlink.h)'
-	link tools/testing/selftests/drivers/net/vnetmq \
-		tools/testing/selftests/drivers/net/vnetmq
+	copy tools/testing/selftests/drivers/net/vnetmq
 	link .kunitconfig .kunitconfig
 }
 

@@ -219,15 +219,23 @@ qfile_node() {
 	echo "# queue files through $VNETMQ_NODE ($nr)"
 }
 
-# ynl FAMILY ARGS...: the kernel tree's YNL CLI on FAMILY's spec:
-# VNETMQ_KSRC's, or that of the tree these tests sit in; 2 if neither.
+# ynl FAMILY ARGS...: the kernel's YNL CLI on FAMILY's spec.  Installed
+# (make -C tools/testing/selftests TARGETS=drivers/net/vnetmq install),
+# these tests find the CLI and the spec in net/lib beside them, which
+# installs with them; in a kernel tree, in VNETMQ_KSRC or the tree they
+# sit in.  2 if none has them.
 ynl() {
-	local ksrc=${VNETMQ_KSRC:-$VNETMQ_DIR/../../../../../..} spec
-	spec=$ksrc/Documentation/netlink/specs/$1.yaml
+	local fam=$1 lib=$VNETMQ_DIR/../../../net/lib
+	local ksrc=${VNETMQ_KSRC:-$VNETMQ_DIR/../../../../../..}
+	local cli=$lib/ynl/pyynl/cli.py spec=$lib/specs/$fam.yaml
+
 	shift
-	[ -f "$ksrc/tools/net/ynl/pyynl/cli.py" ] && [ -f "$spec" ] || return 2
-	"$PY" "$ksrc/tools/net/ynl/pyynl/cli.py" --no-schema --output-json \
-		--spec "$spec" "$@"
+	if [ ! -f "$cli" ] || [ ! -f "$spec" ]; then
+		cli=$ksrc/tools/net/ynl/pyynl/cli.py
+		spec=$ksrc/Documentation/netlink/specs/$fam.yaml
+	fi
+	[ -f "$cli" ] && [ -f "$spec" ] || return 2
+	"$PY" "$cli" --no-schema --output-json --spec "$spec" "$@"
 }
 
 # ynl_netdev ARGS...: the YNL CLI on the netdev family.
