@@ -80,7 +80,6 @@ main() {
 	local -a tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
 	reset_results e2e
-	prepare_tree
 	if ! build_progs; then
 		result e2e 1 "e2e: the selftests' C programs did not build with -Wextra -Werror; see $LOGS/*-build.log"
 		rc=1
