@@ -128,7 +128,7 @@ exempt_file() {
 # check_patch_size PATCH: PATCH changes at most PATCH_MAX_LINES lines,
 # besides one new test program or generated file.
 check_patch_size() {
-	local patch=$1 total=0 exempt=0 why="" add del file
+	local patch=$1 total=0 exempt=0 big="" add del file counted what
 	local -A created=()
 	while read -r file; do
 		created[$file]=1
@@ -139,14 +139,17 @@ check_patch_size() {
 		if [ -n "${created[$file]:-}" ] && [ "$add" -gt "$exempt" ] &&
 				exempt_file "$patch" "$file"; then
 			exempt=$add
-			why=" besides the $add of $file"
+			big=$file
 		fi
 	done < <(git apply --numstat "$patch")
-	if [ $((total - exempt)) -gt "$PATCH_MAX_LINES" ]; then
-		echo "${patch##*/}: $total lines changed$why, more than $PATCH_MAX_LINES: split it into patches that each make one change"
+	counted=$((total - exempt))
+	what="${patch##*/}: $counted lines changed"
+	[ -z "$big" ] || what+=" (and the $exempt of $big, a new test program or generated file)"
+	if [ "$counted" -gt "$PATCH_MAX_LINES" ]; then
+		echo "$what, more than $PATCH_MAX_LINES: split it into patches that each make one change"
 		return 1
 	fi
-	echo "${patch##*/}: $total lines changed$why"
+	echo "$what"
 }
 
 check_kerneldoc() {
