@@ -117,9 +117,11 @@ static unsigned int vnetmq_rx_take(struct vnetmq_rxq *rq,
 
 /*
  * Wake the TX queues that stopped on a ring this poll left with room,
- * whoever's frames it took: a ring can hold only frames written to a
- * queue file, which complete no TX queue, and the TX watchdog's kick
- * (an empty poll) must recover a queue whose wake was missed.
+ * whoever's frames it took: a TX queue whose frames all left while the
+ * others kept the ring full has no completion of its own to wake it, a
+ * ring can hold only frames written to a queue file, which complete no
+ * TX queue, and the TX watchdog's kick (an empty poll) must recover a
+ * queue whose wake was missed.
  */
 static void vnetmq_rx_wake(struct vnetmq_rxq *rq,
 			   const struct vnetmq_napi_ops *ops)

@@ -359,7 +359,7 @@ static int vnetmq_qfile_do_attach(struct vnetmq_qfile *qf,
 
 	if (qf->state == VNETMQ_QF_GONE)
 		return -EBADFD;
-	if (a->reserved || a->flags & ~VNETMQ_F_ALL)
+	if (a->reserved || a->flags & ~VNETMQ_QF_FLAGS)
 		return -EINVAL;
 	dev = __dev_get_by_index(current->nsproxy->net_ns, a->ifindex);
 	/* A device being deleted is unlisted first, under RTNL. */
@@ -434,7 +434,7 @@ static long vnetmq_qfile_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case VNETMQ_GET_FEATURES:
-		return put_user((u32)VNETMQ_F_ALL, (u32 __user *)argp);
+		return put_user((u32)VNETMQ_QF_FLAGS, (u32 __user *)argp);
 	case VNETMQ_ATTACH:
 		if (copy_from_user(&a, argp, sizeof(a)))
 			return -EFAULT;

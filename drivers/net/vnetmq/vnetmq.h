@@ -36,13 +36,18 @@ struct netdev_stat_ops;
 /* RX ring sizes (ethtool -G rx), in frames. */
 #define VNETMQ_DEF_RING_SIZE	256
 #define VNETMQ_MAX_RING_SIZE	4096
-/* Frames the core may hold before it declares a TX queue hung. */
+/* How long a TX queue may stay stopped before the core calls it hung. */
 #define VNETMQ_WATCHDOG_TIMEO	(2 * HZ)
 /*
  * queue_mapping of a frame written to a queue file: it was never
  * transmitted, so no TX queue completes it.  Above VNETMQ_MAX_QUEUES.
  */
 #define VNETMQ_TXQ_NONE		U16_MAX
+/*
+ * The VNETMQ_F_* flags a queue file may attach with: what
+ * VNETMQ_GET_FEATURES reports.  Not uapi: it grows with the kernel.
+ */
+#define VNETMQ_QF_FLAGS		VNETMQ_F_VNET_HDR
 /* IEEE 802.1Q's eight traffic classes; each has a ring per RX queue. */
 #define VNETMQ_MAX_TC		8
 /*

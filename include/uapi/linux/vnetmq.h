@@ -21,9 +21,6 @@
 /* Each frame read or written starts with a struct virtio_net_hdr. */
 #define VNETMQ_F_VNET_HDR	(1U << 0)
 
-/* The flags this kernel knows: what VNETMQ_GET_FEATURES reports. */
-#define VNETMQ_F_ALL		VNETMQ_F_VNET_HDR
-
 /* struct vnetmq_attach.queue: the lowest-numbered free queue pair. */
 #define VNETMQ_QUEUE_ANY	0xffffffffU
 

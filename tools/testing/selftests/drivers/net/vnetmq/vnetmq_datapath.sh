@@ -187,7 +187,7 @@ test_tx_timeout_recovery() {
 	pin_tx_queue "$DEV" 0 || return 1
 	echo 1 > "$knob"
 	"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 50 --rx-queues 2 \
-		--timeout 20 > "$TMPDIR/timeout.json" &
+		--timeout 20 > "$WORK/timeout.json" &
 	sender=$!
 	wait_for 10 timeouts_fired 1 || rc=1
 	echo "# tx_queue_0_timeouts: $(ethtool_stat "$DEV" tx_queue_0_timeouts)"
@@ -201,7 +201,7 @@ test_tx_timeout_recovery() {
 	ethtool -s "$DEV" msglvl tx_err on || rc=1
 	echo 0 > "$knob"
 	wait "$sender" || rc=1
-	got=$(cat "$TMPDIR/timeout.json")
+	got=$(cat "$WORK/timeout.json")
 	echo "# after unpausing: $got"
 	[[ $got == *'"rx_queues": [50, 0]'* ]] || rc=1
 	[ "$(qstat "$(qstats "$DEV")" tx 0 tx-stop)" -ge 1 ] || rc=1
@@ -322,10 +322,12 @@ test_limits_refused() {
 }
 
 cleanup() {
+	rm -rf "$WORK"
 	ip link del "$DEV" 2>/dev/null
 }
 
 ktap_require_root
+WORK=$(mktemp -d) || exit 1
 trap cleanup EXIT
 ktap_plan 11
 ktap_check "create and bring up a 4-TX/2-RX device" setup

@@ -104,7 +104,7 @@ test_without_classes_interference() {
 		"$(qstat "$before" tx 1 tx-stop)"; then
 		"$PY" "$VNETMQ_DIR/vnetmq_frames.py" "$DEV" --count 20 \
 			--rx-queues 2 --priority 6 --timeout 20 \
-			> "$TMPDIR/voice.json" &
+			> "$WORK/voice.json" &
 		voice=$!
 		wait_for 20 tx_stops_above "$DEV" 3 \
 			"$(qstat "$before" tx 3 tx-stop)" || rc=1
@@ -118,10 +118,10 @@ test_without_classes_interference() {
 	[ -z "$voice" ] || wait "$voice" || rc=1
 	tc qdisc del dev "$DEV" clsact
 	out=$(qstats "$DEV") || return 1
-	echo "# voice $(cat "$TMPDIR/voice.json" 2>/dev/null)"
+	echo "# voice $(cat "$WORK/voice.json" 2>/dev/null)"
 	echo "# tx 3 tx-stop +$(($(qstat "$out" tx 3 tx-stop) -
 		$(qstat "$before" tx 3 tx-stop)))"
-	grep -q '"rx_queues": \[0, 20\]' "$TMPDIR/voice.json" || rc=1
+	grep -q '"rx_queues": \[0, 20\]' "$WORK/voice.json" || rc=1
 	return "$rc"
 }
 
@@ -207,11 +207,13 @@ test_delete_returns_to_one_class() {
 }
 
 cleanup() {
+	rm -rf "$WORK"
 	pktgen_stop 2>/dev/null
 	ip link del "$DEV" 2>/dev/null
 }
 
 ktap_require_root
+WORK=$(mktemp -d) || exit 1
 trap cleanup EXIT
 ktap_plan 6
 ktap_check "create and bring up a 4-TX/2-RX device" setup
