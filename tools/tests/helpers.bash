@@ -58,7 +58,11 @@ EOF
 	printf '3C59X NETWORK DRIVER\nS:\tOdd fixes\n\nZZZ DRIVER\nS:\tOdd fixes\n' \
 		> "$k/MAINTAINERS"
 	printf '   udplite\n   vrf\n' > "$k/Documentation/networking/index.rst"
-	echo 'TARGETS += drivers/net/virtio_net' > "$k/tools/testing/selftests/Makefile"
+	# shellcheck disable=SC2016 # make syntax, for make
+	printf '%s\n' 'TARGETS += drivers/net/virtio_net' '' \
+		'ifneq ($(filter net drivers/net drivers/net/hw,$(TARGETS)),)' \
+		'	INSTALL_DEP_TARGETS := net/lib' 'endif' \
+		> "$k/tools/testing/selftests/Makefile"
 	printf '0xBA  00-0F  uapi/linux/liveupdate.h\n0xC0  00-0F  linux/usb/iowarrior.h\n' \
 		> "$k/Documentation/userspace-api/ioctl/ioctl-number.rst"
 	printf 'CFLAGS_tcp_metrics:=x\nCFLAGS_wireguard:=y\n' \

@@ -87,3 +87,13 @@ EOF
 	[ -x "$BUILD/kernel/linux" ]
 	[ ! -e "$BUILD/kernel/.vnetmq-objects" ]
 }
+
+@test "setup: a selftests Makefile without the net/lib rule, a clear error" {
+	fake_kernel_source "$BATS_TEST_TMPDIR/linux"
+	sed -i '/INSTALL_DEP_TARGETS/d; /^ifneq/d; /^endif/d' \
+		"$BATS_TEST_TMPDIR/linux/tools/testing/selftests/Makefile"
+	run "$REPO/tools/prepare-tree.sh" "$BATS_TEST_TMPDIR/linux" \
+		"$BATS_TEST_TMPDIR/src" "$REPO"
+	[ "$status" -ne 0 ]
+	[[ $output == *"selftests/Makefile: found no virtio_net target or net/lib rule"* ]]
+}
