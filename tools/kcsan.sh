@@ -68,10 +68,8 @@ json_for() {
 # cases to kcsan.tap.
 run_one() {
 	local glob=$1 json=$2 rc=0
-	rm -f "$json" "$KBUILD/test.log"
-	kunit_py exec --kernel_args panic=-1 \
-		--timeout "${VNETMQ_KCSAN_TIMEOUT:-1800}" \
-		--json="$json" "$glob" || rc=$?
+	kunit_boot "$json" --kernel_args panic=-1 \
+		--timeout "${VNETMQ_KCSAN_TIMEOUT:-1800}" "$glob" || rc=$?
 	[ ! -f "$KBUILD/test.log" ] || cat "$KBUILD/test.log" >> "$console"
 	[ ! -f "$json" ] || "$PY" "$VNETMQ_REPO/tools/kunit-results.py" \
 		"$json" kcsan >> "$RESULTS/kcsan.tap"

@@ -20,9 +20,8 @@ run_kunit() {
 		result kunit 1 "kunit: the rig kernel did not build (log: $LOGS/kernel-build.log)"
 		return 1
 	fi
-	kunit_py exec --kernel_args seccomp=on --kernel_args ncpus=2 \
-		--timeout "${VNETMQ_KUNIT_TIMEOUT:-900}" \
-		--json="$json" "$@" || rc=$?
+	kunit_boot "$json" --kernel_args seccomp=on --kernel_args ncpus=2 \
+		--timeout "${VNETMQ_KUNIT_TIMEOUT:-900}" "$@" || rc=$?
 	return "$rc"
 }
 
