@@ -28,7 +28,7 @@ help:
 	@echo 'make rig-tests the rig'"'"'s own tests (set-up, fetchers; seconds, no network)'
 	@echo 'make series   write the net-next patch series to $(BUILD)/series/'
 	@echo 'make series-refresh   fold changed files into the patches (INTO=NNNN: where new code goes)'
-	@echo 'make bench    vnetmq against veth, lo, dummy and tun in one boot ($(BUILD)/bench/); FRAMES=, RUNS=, CASES='
+	@echo 'make bench    vnetmq against veth, lo, dummy and tun, one boot on each of two kernels ($(BUILD)/bench/); FRAMES=, RUNS=, CASES=, KERNELS='
 	@echo 'make kernel   build the rig kernel ($(BUILD)/kernel/linux)'
 	@echo 'make setup    install host packages and build sparse (run by the others)'
 	@echo 'make clean    remove $(BUILD)'

@@ -18,6 +18,9 @@
 # serving queue pair 0 of a 1-queue device while pktgen sends on it, or
 # from a tun queue (IFF_MULTI_QUEUE) the same way; and written to each.
 #
+# Then the latency of one frame through vnetmq0 and through the veth
+# pair, defaults on both (tools/bench-lat.c, built beside BENCH_RW).
+#
 # usage: bench-job.sh FRAMES RW_FRAMES RUNS BENCH_RW [CASE+CASE+...]
 
 set -euo pipefail
@@ -26,6 +29,9 @@ FRAMES=$1
 RW_FRAMES=$2
 RUNS=$3
 BENCH_RW=$4
+# bench-lat, built beside bench-rw; frames per latency probe
+BENCH_LAT=${BENCH_RW%/*}/bench-lat
+LAT_COUNT=400
 PG=/proc/net/pktgen
 ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-coal-off vnetmq-4q veth veth-gro lo dummy
 	   vnetmq-backend tun vnetmq-backend-write tun-write)
@@ -37,8 +43,11 @@ die() {
 	exit 1
 }
 
+# quiet_up DEV: up, without IPv6's own traffic (the defconfig-based
+# kernel has no IPv6 at all).
 quiet_up() {
-	echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"
+	local v6=/proc/sys/net/ipv6/conf/$1/disable_ipv6
+	[ ! -e "$v6" ] || echo 1 > "$v6"
 	ip link set dev "$1" up
 }
 
@@ -184,6 +193,20 @@ run_case() {
 	esac
 }
 
+# latency GAP_US: for vnetmq (its own receiver) and veth (to its peer),
+# "lat CASE GAP_US MEDIAN_NS P99_NS" over LAT_COUNT frames sent one at
+# a time, GAP_US apart: 1000 is a ping; 0 is request-response traffic,
+# the next frame right after the last came back.
+latency() {
+	local out
+	out=$("$BENCH_LAT" vnetmq0 vnetmq0 "$LAT_COUNT" "$1") ||
+		die "bench-lat on vnetmq0 failed: $out"
+	echo "lat vnetmq $1 $(cut -d' ' -f2,3 <<< "$out")"
+	out=$("$BENCH_LAT" veth0 veth1 "$LAT_COUNT" "$1") ||
+		die "bench-lat on veth0 failed: $out"
+	echo "lat veth $1 $(cut -d' ' -f2,3 <<< "$out")"
+}
+
 main() {
 	local r c p pps
 	for c in "${CASES[@]}"; do
@@ -201,6 +224,8 @@ main() {
 			echo "polls $c $r $FRAMES $(($(polls "$(case_dev "$c")") - p))"
 		done
 	done
+	latency 1000
+	latency 0
 	echo "done"
 }
 

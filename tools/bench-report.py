@@ -24,9 +24,10 @@ RATIOS = [("vnetmq", "veth"), ("vnetmq", "lo"), ("vnetmq", "dummy"),
 
 
 def parse(path):
-    """The kernel release, each case's rates in the order first run, and
-    the frames per NAPI poll of each run of the cases that report polls."""
-    kernel, cases, per_poll = None, {}, {}
+    """The kernel release, each case's rates in the order first run, the
+    frames per NAPI poll of each run of the cases that report polls, and
+    the latency probes ("lat CASE GAP_US MEDIAN_NS P99_NS")."""
+    kernel, cases, per_poll, latency = None, {}, {}, []
     with open(path, encoding="utf-8") as job:
         for line in job:
             words = line.split()
@@ -37,9 +38,13 @@ def parse(path):
             elif words[:1] == ["polls"] and len(words) == 5:
                 per_poll.setdefault(words[1], []).append(
                     int(words[3]) / max(int(words[4]), 1))
+            elif words[:1] == ["lat"] and len(words) == 5:
+                latency.append({"name": words[1], "gap_us": int(words[2]),
+                                "median_us": round(int(words[3]) / 1e3, 1),
+                                "p99_us": round(int(words[4]) / 1e3, 1)})
     if not cases:
         sys.exit(f"bench-report: no results in {path}: see the job's output there")
-    return kernel, cases, per_poll
+    return kernel, cases, per_poll, latency
 
 
 def summary(name, runs, per_poll):
@@ -79,6 +84,10 @@ def table(result):
                      + (f"  {per_poll:>11.1f}" if per_poll else ""))
     for name, value in result["ratios"].items():
         lines.append(f"{name:<30} {value:.3f}")
+    for lat in result["latency"]:
+        lines.append(f"latency {lat['name']:<8} {lat['gap_us']:>5} us apart: "
+                     f"median {lat['median_us']:.1f} us, "
+                     f"p99 {lat['p99_us']:.1f} us")
     return "\n".join(lines)
 
 
@@ -98,7 +107,7 @@ def bars(axes, cases, scale, unit):
     axes.tick_params(axis="x", labelrotation=30, labelsize=8)
 
 
-def chart(result, path):
+def chart(result, path, title):
     """The stack's cases in Mpps beside the backends' in k frames/s."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
@@ -120,7 +129,8 @@ def chart(result, path):
         panels[0][1].set_title("through one file (read, write)", fontsize=9)
     fig.suptitle(f"60-byte frames, {result['frames_per_run']} per pktgen "
                  f"run, {len(result['cases'][0]['runs'])} runs interleaved, "
-                 f"one boot of {result['kernel']} (UML, UP)", fontsize=9)
+                 f"one boot of {result['kernel']} (UML, UP{title})",
+                 fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 
@@ -132,16 +142,20 @@ def main():
     parser.add_argument("--config", required=True)
     parser.add_argument("--frames", type=int, required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--name", default="results",
+                        help="NAME.json and NAME.png in --out")
+    parser.add_argument("--title", default="",
+                        help="which kernel, for the chart")
     args = parser.parse_args()
-    kernel, runs, per_poll = parse(args.job_out)
+    kernel, runs, per_poll, latency = parse(args.job_out)
     cases = [summary(name, r, per_poll.get(name)) for name, r in runs.items()]
     result = {"kernel": kernel, "config_sha": config_sha(args.config),
               "frames_per_run": args.frames, "cases": cases,
-              "ratios": ratios(runs)}
-    with open(f"{args.out}/results.json", "w", encoding="utf-8") as out:
+              "ratios": ratios(runs), "latency": latency}
+    with open(f"{args.out}/{args.name}.json", "w", encoding="utf-8") as out:
         json.dump(result, out, indent=1)
         out.write("\n")
-    chart(result, f"{args.out}/results.png")
+    chart(result, f"{args.out}/{args.name}.png", args.title)
     print(table(result))
 
 

@@ -147,6 +147,10 @@ kunit_boot() {
 KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config" "$VNETMQ_REPO/kunit/e2e.config")
 KNAME=kernel
 KOBJECTS=955
+# What its .config starts from: kunit.py's base (the KCONFIGS fragments,
+# everything else at its Kconfig default) or, with KBASE=defconfig, the
+# architecture's defconfig (defconfig_config()).
+KBASE=kunit
 # The compiler, and any other make option, every make of it takes.
 KMAKE=("CC=ccache gcc")
 # Its architecture: UML, but for make kcsan's kernel, which QEMU boots
@@ -154,11 +158,22 @@ KMAKE=("CC=ccache gcc")
 KARCH=um
 KQEMU=()
 
+# use_bench_kernel [defconfig]: make bench's performance kernel, on
+# kunit.py's minimal base (a periodic tick, no high-resolution timers);
+# with "defconfig", the same options on UML's defconfig, which has
+# NO_HZ_IDLE and HIGH_RES_TIMERS as the kernels users build do.
 use_bench_kernel() {
-	KBUILD=$BUILD/bench-kernel
 	KCONFIGS=("$VNETMQ_REPO/kunit/bench.config")
-	KNAME=bench-kernel
-	KOBJECTS=700
+	if [ "${1:-}" = defconfig ]; then
+		KBUILD=$BUILD/bench-defconfig-kernel
+		KNAME=bench-defconfig-kernel
+		KBASE=defconfig
+		KOBJECTS=1000
+	else
+		KBUILD=$BUILD/bench-kernel
+		KNAME=bench-kernel
+		KOBJECTS=700
+	fi
 }
 
 # make module's kernel: vnetmq as a module (kunit/module.config).
@@ -213,13 +228,40 @@ use_coverage_kernel() {
 # runs here rather than inside kunit.py, which throws kbuild's output away
 # and would leave a newcomer 13 silent minutes.  Progress goes to stderr,
 # kbuild's output to $LOGS/kernel-build.log.
+# defconfig_config: the architecture's defconfig with the KCONFIGS
+# fragments merged in.  Like kunit.py for its base, fail when an option
+# a fragment sets did not survive olddefconfig (an unmet dependency).
+defconfig_config() {
+	local opt missing=0
+	mkdir -p "$KBUILD"
+	make -C "$TREE" ARCH="$KARCH" O="$KBUILD" "${KMAKE[@]}" defconfig &&
+		(cd "$KBUILD" && ARCH=$KARCH "$TREE/scripts/kconfig/merge_config.sh" \
+			-m .config "${KCONFIGS[@]}") &&
+		make -C "$TREE" ARCH="$KARCH" O="$KBUILD" "${KMAKE[@]}" \
+			olddefconfig || return 1
+	while read -r opt; do
+		grep -qxF "$opt" "$KBUILD/.config" && continue
+		echo "not in the .config: $opt"
+		missing=1
+	done < <(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' "${KCONFIGS[@]}")
+	return "$missing"
+}
+
+make_config() {
+	if [ "$KBASE" = defconfig ]; then
+		defconfig_config
+	else
+		kunit_py config
+	fi
+}
+
 build_kernel() {
 	local log=$LOGS/$KNAME-build.log count=$KBUILD/.vnetmq-objects expect n
 	local full=1
 	mkdir -p "$LOGS"
 	# From scratch: not even a failed build left an object behind.
 	[ -z "$(find "$KBUILD" -name '*.o' -print -quit 2>/dev/null)" ] || full=0
-	kunit_py config > "$LOGS/$KNAME-config.log" 2>&1 || {
+	make_config > "$LOGS/$KNAME-config.log" 2>&1 || {
 		cat "$LOGS/$KNAME-config.log" >&2
 		note "kunit.py could not make the rig's .config; see above"
 		return 1
