@@ -7,9 +7,10 @@
  * frame, every frame a uniprocessor transmits ends in a softirq that
  * polls that one frame, and the polls cost more than the frames.
  *
- * The glue (netdev.c) asks vnetmq_coal_due() after each frame; if it
- * says no, an hrtimer per RX queue schedules the poll instead, at most
- * rx-usecs after the first frame that found the timer idle.
+ * The glue (netdev.c) asks vnetmq_coal_due() after each frame, and
+ * vnetmq_coal_lone() about a frame alone on its ring; if both say no,
+ * an hrtimer per RX queue schedules the poll instead, at most rx-usecs
+ * after the first frame that found the timer idle.
  */
 
 #include <kunit/visibility.h>
@@ -53,8 +54,9 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_coal_check);
  *	control or by BQL: it waits for this queue's completions, and
  *	holding them back would only idle it
  *
- * Return: true to schedule NAPI at once; false to leave the poll to the
- * RX queue's coalescing timer, which then must be armed.
+ * Return: true to schedule NAPI at once; false to ask vnetmq_coal_lone()
+ * about a frame alone on its ring, or else to leave the poll to the RX
+ * queue's coalescing timer, which then must be armed.
  */
 bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
 		     bool urgent)
@@ -63,3 +65,29 @@ bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
 	       waiting >= READ_ONCE(coal->frames);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_coal_due);
+
+/**
+ * vnetmq_coal_lone() - whether a frame alone on its ring should go at once
+ * @last: the device's last poll on this CPU that took frames
+ * @now: ktime_get_ns() at the frame's transmit
+ *
+ * Batching pays only while frames come faster than a poll takes.  A
+ * frame alone on its ring, sent after the CPU went without a poll for
+ * longer than the last one took, has a sender slower than the poll (a
+ * ping, a request and its response): no second frame is likely to join
+ * it in time, and waiting would only add rx-usecs to its latency.  A
+ * frame that follows a poll closer than that waits for rx-frames, or
+ * for the timer.  The CPU's last poll, not the queue's: with frames
+ * spread over several queues, each queue's polls are further apart than
+ * the sender's frames, and each frame would go alone.
+ *
+ * Return: true to schedule NAPI at once.
+ */
+bool vnetmq_coal_lone(const struct vnetmq_cpu_poll *last, u64 now)
+{
+	u64 end = READ_ONCE(last->end);
+
+	/* An end after @now is a torn read on 32-bit, or a test's. */
+	return now > end && now - end > READ_ONCE(last->ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_coal_lone);

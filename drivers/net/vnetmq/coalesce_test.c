@@ -42,6 +42,33 @@ static void vnetmq_coal_due_table(struct kunit *test)
 			c->due);
 }
 
+struct vnetmq_lone_case {
+	const char *desc;
+	u64 end;
+	u64 ns;
+	u64 now;
+	bool lone;
+};
+
+static const struct vnetmq_lone_case vnetmq_lone_cases[] = {
+	{ "no poll yet",			0, 0, 1, true },
+	{ "right after a poll",			5000, 2000, 5000, false },
+	{ "idle as long as the poll took",	5000, 2000, 7000, false },
+	{ "idle longer than the poll took",	5000, 2000, 7001, true },
+	{ "a poll that ends after now",		9000, 0, 5000, false },
+	{ "idle long, a longer poll",		0, U64_MAX, U64_MAX, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(vnetmq_lone, vnetmq_lone_cases, desc);
+
+static void vnetmq_coal_lone_table(struct kunit *test)
+{
+	const struct vnetmq_lone_case *c = test->param_value;
+	struct vnetmq_cpu_poll last = { .end = c->end, .ns = c->ns };
+
+	KUNIT_EXPECT_EQ(test, vnetmq_coal_lone(&last, c->now), c->lone);
+}
+
 struct vnetmq_check_case {
 	const char *desc;
 	u32 frames;
@@ -87,6 +114,7 @@ static void vnetmq_coal_check_table(struct kunit *test)
 
 static struct kunit_case vnetmq_coal_cases[] = {
 	KUNIT_CASE_PARAM(vnetmq_coal_due_table, vnetmq_due_gen_params),
+	KUNIT_CASE_PARAM(vnetmq_coal_lone_table, vnetmq_lone_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_coal_check_table, vnetmq_check_gen_params),
 	{}
 };

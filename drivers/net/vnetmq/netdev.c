@@ -107,7 +107,15 @@ static void vnetmq_rxq_kick(struct vnetmq_rxq *rq, unsigned int waiting,
 {
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 
-	if (vnetmq_coal_due(&priv->coal, waiting, urgent)) {
+	/* Threaded NAPI polls on its kthread's CPU, whose last poll says
+	 * nothing about this one's: no frame goes alone there.  Callers
+	 * have BH off, so this CPU is the one that polls.
+	 */
+	if (vnetmq_coal_due(&priv->coal, waiting, urgent) ||
+	    (waiting == 1 &&
+	     !test_bit(NAPI_STATE_THREADED, &rq->napi.state) &&
+	     vnetmq_coal_lone(this_cpu_ptr(priv->cpu_poll),
+			      ktime_get_ns()))) {
 		napi_schedule(&rq->napi);
 		return;
 	}
@@ -306,11 +314,23 @@ static void vnetmq_wake_writer(struct vnetmq_rxq *rq)
 static int vnetmq_poll(struct napi_struct *napi, int budget)
 {
 	struct vnetmq_rxq *rq = container_of(napi, struct vnetmq_rxq, napi);
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	struct vnetmq_cpu_poll *last;
+	u64 start = ktime_get_ns(), end;
 	int work;
 
 	work = vnetmq_rx_poll(rq, budget, &vnetmq_napi_ops);
-	if (work)
-		vnetmq_wake_writer(rq);
+	if (!work)
+		return 0;
+	/* Only a poll that took frames says what a poll costs: an empty
+	 * one (a timer's, a repoll after a full budget) would make the next
+	 * frame look alone.
+	 */
+	end = ktime_get_ns();
+	last = this_cpu_ptr(priv->cpu_poll);
+	WRITE_ONCE(last->ns, end - start);
+	WRITE_ONCE(last->end, end);
+	vnetmq_wake_writer(rq);
 	return work;
 }
 
@@ -761,7 +781,9 @@ static void vnetmq_dev_free(struct net_device *dev)
 	kvfree(priv->rxq);
 	kvfree(priv->txq_stats);
 	kvfree(priv->txq_map);
+	free_percpu(priv->cpu_poll);
 	vnetmq_backends_free(&priv->backends);
+	priv->cpu_poll = NULL;
 	priv->rxq = NULL;
 	priv->txq_stats = NULL;
 	priv->txq_map = NULL;
@@ -781,7 +803,9 @@ static int vnetmq_dev_init(struct net_device *dev)
 				   sizeof(*priv->txq_stats), GFP_KERNEL);
 	priv->txq_map = kvcalloc(dev->num_tx_queues, sizeof(*priv->txq_map),
 				 GFP_KERNEL);
+	priv->cpu_poll = alloc_percpu(struct vnetmq_cpu_poll);
 	if (!priv->rxq || !priv->txq_stats || !priv->txq_map ||
+	    !priv->cpu_poll ||
 	    vnetmq_backends_init(&priv->backends,
 				 min(dev->num_tx_queues, dev->num_rx_queues))) {
 		vnetmq_dev_free(dev);

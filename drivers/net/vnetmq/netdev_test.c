@@ -751,6 +751,34 @@ static void vnetmq_itest_set_coal(struct net_device *dev, u32 frames,
 	rtnl_unlock();
 }
 
+/*
+ * As if @dev had ended a poll that took @poll_ns, @ago_ns ago, on every
+ * CPU (the test may move between CPUs before it transmits).
+ */
+static void vnetmq_itest_last_poll(struct net_device *dev, u64 ago_ns,
+				   u64 poll_ns)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_cpu_poll *last;
+	u64 now = ktime_get_ns();
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		last = per_cpu_ptr(priv->cpu_poll, cpu);
+		WRITE_ONCE(last->ns, poll_ns);
+		WRITE_ONCE(last->end, now - ago_ns);
+	}
+}
+
+/*
+ * As if a poll that took a second had just ended: the next frame joins
+ * a batch rather than going at once as a lone frame would.
+ */
+static void vnetmq_itest_busy(struct net_device *dev)
+{
+	vnetmq_itest_last_poll(dev, 0, NSEC_PER_SEC);
+}
+
 static u64 vnetmq_itest_polls(struct net_device *dev, u16 rxq)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
@@ -768,6 +796,7 @@ static void vnetmq_itest_coal_frames(struct kunit *test)
 
 	vnetmq_itest_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, 4, VNETMQ_T_NO_TIMER);
+	vnetmq_itest_busy(t->dev);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&priv->rxq[0].ring[0].skbs), 3);
@@ -786,14 +815,70 @@ static void vnetmq_itest_coal_frames(struct kunit *test)
 static void vnetmq_itest_coal_timer(struct kunit *test)
 {
 	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	u64 polls = vnetmq_itest_polls(t->dev, 1);
 
 	vnetmq_itest_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
+	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
+	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER,
+					 &priv->rxq[1].flags));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
 	KUNIT_EXPECT_EQ(test, t->rx[1], 1);
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 1), polls + 1);
+}
+
+/*
+ * A frame that finds its queue idle for longer than the last poll took
+ * goes at once, timer or not: its sender is slower than the poll, and
+ * waiting would only add to its latency.
+ */
+static void vnetmq_itest_coal_quiet(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	u64 polls = vnetmq_itest_polls(t->dev, 1);
+
+	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
+			      VNETMQ_T_NO_TIMER);
+	vnetmq_itest_last_poll(t->dev, NSEC_PER_SEC, NSEC_PER_MSEC);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
+	KUNIT_EXPECT_FALSE(test, test_bit(VNETMQ_RXQ_TIMER,
+					  &priv->rxq[1].flags));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 1), polls + 1);
+}
+
+/*
+ * The poll that takes a frame records on its CPU when it ended and how
+ * long it took; the next frame's transmit reads that record.
+ */
+static void vnetmq_itest_coal_records_poll(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	struct vnetmq_cpu_poll *last;
+	u64 start = ktime_get_ns();
+	bool recorded = false;
+	int cpu;
+
+	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
+			      VNETMQ_T_NO_TIMER);
+	vnetmq_itest_last_poll(t->dev, 2 * NSEC_PER_SEC, 0);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
+	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
+	for_each_possible_cpu(cpu) {
+		last = per_cpu_ptr(priv->cpu_poll, cpu);
+		if (READ_ONCE(last->end) < start)
+			continue;
+		KUNIT_EXPECT_GT(test, READ_ONCE(last->ns), 0);
+		KUNIT_EXPECT_LE(test, READ_ONCE(last->end), ktime_get_ns());
+		recorded = true;
+	}
+	KUNIT_EXPECT_TRUE(test, recorded);
 }
 
 /*
@@ -811,6 +896,7 @@ static void vnetmq_itest_coal_stopped(struct kunit *test)
 	vnetmq_itest_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
+	vnetmq_itest_busy(t->dev);
 	/* 14 frames wait; the 15th leaves one slot for 2 feeders: stop. */
 	for (i = 0; i < size - 1; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
@@ -838,6 +924,7 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	vnetmq_itest_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
+	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 0));
 	KUNIT_EXPECT_TRUE(test, hrtimer_active(&rq->coal_timer));
 	rtnl_lock();
@@ -848,7 +935,9 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev_open(t->dev, NULL), 0);
 	rtnl_unlock();
 	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 1));
+	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER, &rq->flags));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
 }
 
@@ -900,6 +989,8 @@ static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_unregister_removes_devices),
 	KUNIT_CASE(vnetmq_itest_coal_frames),
 	KUNIT_CASE(vnetmq_itest_coal_timer),
+	KUNIT_CASE(vnetmq_itest_coal_quiet),
+	KUNIT_CASE(vnetmq_itest_coal_records_poll),
 	KUNIT_CASE(vnetmq_itest_coal_stopped),
 	KUNIT_CASE(vnetmq_itest_coal_down_up),
 	KUNIT_CASE(vnetmq_itest_coal_ethtool),

@@ -51,12 +51,15 @@ struct netdev_stat_ops;
 /* IEEE 802.1Q's eight traffic classes; each has a ring per RX queue. */
 #define VNETMQ_MAX_TC		8
 /*
- * RX interrupt coalescing (ethtool -C rx-frames, rx-usecs).  The default
- * batches as many frames as make a poll pay for itself (vnetmq.rst has
- * the measurements); more than a poll's budget gains nothing.
+ * RX interrupt coalescing (ethtool -C rx-frames, rx-usecs).  A batch
+ * ends at a poll's budget (BQL usually ends it first), or by the timer:
+ * with high-resolution timers each firing is a clock event, so rx-usecs
+ * sets how often a stream pays one, and 200 us keeps that cheap where a
+ * clock event is dear (UML, VMs); lone frames do not wait for it
+ * (vnetmq_coal_lone()).  vnetmq.rst has the measurements.
  */
-#define VNETMQ_DEF_COAL_FRAMES	16
-#define VNETMQ_DEF_COAL_USECS	20
+#define VNETMQ_DEF_COAL_FRAMES	64
+#define VNETMQ_DEF_COAL_USECS	200
 #define VNETMQ_MAX_COAL_FRAMES	NAPI_POLL_WEIGHT
 #define VNETMQ_MAX_COAL_USECS	10000
 
@@ -208,6 +211,23 @@ enum {
 };
 
 /**
+ * struct vnetmq_cpu_poll - the last poll of a device's NAPIs on one CPU
+ * @end: ktime_get_ns() when it ended
+ * @ns: how long it took
+ *
+ * Per CPU, not per queue: a NAPI scheduled by a transmit runs on the
+ * transmitting CPU, and whether frames come faster than polls take is a
+ * question about that CPU's time, which the polls of all the device's
+ * queues share.  Hints for vnetmq_coal_lone(), written by polls that
+ * took frames and read by transmits (WRITE_ONCE(), READ_ONCE(): a KUnit
+ * test sets every CPU's, and a u64 may tear on 32-bit).
+ */
+struct vnetmq_cpu_poll {
+	u64 end;
+	u64 ns;
+};
+
+/**
  * struct vnetmq_coal - RX interrupt coalescing of a device (ethtool -C)
  * @frames: schedule an RX queue's NAPI once this many frames wait on
  *	one of its rings, 1..VNETMQ_MAX_COAL_FRAMES
@@ -321,6 +341,7 @@ struct vnetmq_backends {
  * @ring_size: the RX ring space of each RX queue set by ethtool -G,
  *	shared out among the traffic classes (RTNL)
  * @coal: RX interrupt coalescing
+ * @cpu_poll: per CPU, the last poll of the device's NAPIs that took frames
  * @stats_reset: written around a change of the queues' counter bases;
  *	a reader of several counters retries across it, so one read never
  *	mixes counts from before and after a reset
@@ -336,6 +357,7 @@ struct vnetmq_priv {
 	struct vnetmq_backends backends;
 	unsigned int ring_size;
 	struct vnetmq_coal coal;
+	struct vnetmq_cpu_poll __percpu *cpu_poll;
 	seqlock_t stats_reset;
 	u32 msg_enable;
 	int id;
@@ -378,6 +400,7 @@ int vnetmq_channels_to_queues(const struct ethtool_channels *ch,
 int vnetmq_coal_check(u32 frames, u32 usecs, struct netlink_ext_ack *extack);
 bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
 		     bool urgent);
+bool vnetmq_coal_lone(const struct vnetmq_cpu_poll *last, u64 now);
 
 /* tc.c: traffic classes */
 struct tc_mqprio_qopt_offload;
