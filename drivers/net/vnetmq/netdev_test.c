@@ -852,6 +852,30 @@ static void vnetmq_itest_coal_quiet(struct kunit *test)
 }
 
 /*
+ * Threaded NAPI polls on its kthread's CPU, whose record says nothing
+ * about the sender's: a frame waits for the batch even after long quiet.
+ */
+static void vnetmq_itest_coal_threaded(struct kunit *test)
+{
+	struct vnetmq_itest *t = test->priv;
+	struct vnetmq_priv *priv = netdev_priv(t->dev);
+
+	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_itest_set_coal(t->dev, 2, VNETMQ_T_NO_TIMER);
+	KUNIT_ASSERT_EQ(test, dev_set_threaded(t->dev,
+					       NETDEV_NAPI_THREADED_ENABLED), 0);
+	vnetmq_itest_last_poll(t->dev, NSEC_PER_SEC, 0);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
+	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER,
+					 &priv->rxq[1].flags));
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_received(t), 0);
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 1));
+	KUNIT_EXPECT_TRUE(test, vnetmq_itest_wait(t, 2));
+	KUNIT_EXPECT_EQ(test, dev_set_threaded(t->dev,
+					       NETDEV_NAPI_THREADED_DISABLED), 0);
+}
+
+/*
  * The poll that takes a frame records on its CPU when it ended and how
  * long it took; the next frame's transmit reads that record.
  */
@@ -991,6 +1015,7 @@ static struct kunit_case vnetmq_itest_cases[] = {
 	KUNIT_CASE(vnetmq_itest_coal_timer),
 	KUNIT_CASE(vnetmq_itest_coal_quiet),
 	KUNIT_CASE(vnetmq_itest_coal_records_poll),
+	KUNIT_CASE(vnetmq_itest_coal_threaded),
 	KUNIT_CASE(vnetmq_itest_coal_stopped),
 	KUNIT_CASE(vnetmq_itest_coal_down_up),
 	KUNIT_CASE(vnetmq_itest_coal_ethtool),
