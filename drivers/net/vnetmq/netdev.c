@@ -315,8 +315,8 @@ static int vnetmq_poll(struct napi_struct *napi, int budget)
 {
 	struct vnetmq_rxq *rq = container_of(napi, struct vnetmq_rxq, napi);
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
-	struct vnetmq_cpu_poll *last;
 	u64 start = ktime_get_ns(), end;
+	struct vnetmq_cpu_poll *last;
 	int work;
 
 	work = vnetmq_rx_poll(rq, budget, &vnetmq_napi_ops);

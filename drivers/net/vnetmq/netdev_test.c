@@ -859,11 +859,12 @@ static void vnetmq_itest_coal_threaded(struct kunit *test)
 {
 	struct vnetmq_itest *t = test->priv;
 	struct vnetmq_priv *priv = netdev_priv(t->dev);
+	int err;
 
 	vnetmq_itest_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, 2, VNETMQ_T_NO_TIMER);
-	KUNIT_ASSERT_EQ(test, dev_set_threaded(t->dev,
-					       NETDEV_NAPI_THREADED_ENABLED), 0);
+	err = dev_set_threaded(t->dev, NETDEV_NAPI_THREADED_ENABLED);
+	KUNIT_ASSERT_EQ(test, err, 0);
 	vnetmq_itest_last_poll(t->dev, NSEC_PER_SEC, 0);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
 	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER,
@@ -871,8 +872,8 @@ static void vnetmq_itest_coal_threaded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_received(t), 0);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 1));
 	KUNIT_EXPECT_TRUE(test, vnetmq_itest_wait(t, 2));
-	KUNIT_EXPECT_EQ(test, dev_set_threaded(t->dev,
-					       NETDEV_NAPI_THREADED_DISABLED), 0);
+	err = dev_set_threaded(t->dev, NETDEV_NAPI_THREADED_DISABLED);
+	KUNIT_EXPECT_EQ(test, err, 0);
 }
 
 /*
