@@ -193,18 +193,22 @@ run_case() {
 	esac
 }
 
-# latency GAP_US: for vnetmq (its own receiver) and veth (to its peer),
-# "lat CASE GAP_US MEDIAN_NS P99_NS" over LAT_COUNT frames sent one at
-# a time, GAP_US apart: 1000 is a ping; 0 is request-response traffic,
-# the next frame right after the last came back.
-latency() {
+# lat_probe CASE TX RX GAP_US: "lat CASE GAP_US MEDIAN_NS P99_NS" over
+# LAT_COUNT frames sent on TX one at a time, GAP_US apart, each awaited
+# on RX.
+lat_probe() {
 	local out
-	out=$("$BENCH_LAT" vnetmq0 vnetmq0 "$LAT_COUNT" "$1") ||
-		die "bench-lat on vnetmq0 failed: $out"
-	echo "lat vnetmq $1 $(cut -d' ' -f2,3 <<< "$out")"
-	out=$("$BENCH_LAT" veth0 veth1 "$LAT_COUNT" "$1") ||
-		die "bench-lat on veth0 failed: $out"
-	echo "lat veth $1 $(cut -d' ' -f2,3 <<< "$out")"
+	out=$("$BENCH_LAT" "$2" "$3" "$LAT_COUNT" "$4") ||
+		die "bench-lat on $2 failed: $out"
+	echo "lat $1 $4 $(cut -d' ' -f2,3 <<< "$out")"
+}
+
+# latency GAP_US: vnetmq (its own receiver) and veth (to its peer); 1000
+# is a ping, 0 request-response traffic, the next frame right after the
+# last came back.
+latency() {
+	lat_probe vnetmq vnetmq0 vnetmq0 "$1"
+	lat_probe veth veth0 veth1 "$1"
 }
 
 main() {

@@ -28,23 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 /* IEEE 802 Local Experimental EtherType 1: no protocol handler takes it. */
 #define PROBE_TYPE	0x88b5
 #define FRAME_LEN	60
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "bench-lat: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* A packet socket on DEV for PROTO (0: send only); its address in @sll. */
 static int packet_socket(const char *dev, int proto, struct sockaddr_ll *sll)

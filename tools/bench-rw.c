@@ -33,21 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define FRAME_LEN	60
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "bench-rw: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int open_vnetmq(const char *node, const char *dev)
 {
@@ -99,7 +87,7 @@ static void bench_read(int fd)
 		int r;
 
 		if (read(fd, buf, sizeof(buf)) >= 0) {
-			last = now();
+			last = now_ns() / 1e9;
 			if (!n++)
 				first = last;
 			continue;
@@ -150,11 +138,11 @@ static void bench_write(int fd, const char *dev, unsigned long frames)
 	double start;
 
 	frame(f, dev);
-	start = now();
+	start = now_ns() / 1e9;
 	for (n = 0; n < frames; n++)
 		if (write(fd, f, sizeof(f)) != sizeof(f))
 			fail("write");
-	printf("rate %.0f %lu\n", frames / (now() - start), frames);
+	printf("rate %.0f %lu\n", frames / (now_ns() / 1e9 - start), frames);
 }
 
 int main(int argc, char **argv)

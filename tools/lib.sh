@@ -224,10 +224,6 @@ use_coverage_kernel() {
 	UML_MODE=(seccomp=off ncpus=1)
 }
 
-# Build the rig kernel: kunit.py writes and checks the .config, then kbuild
-# runs here rather than inside kunit.py, which throws kbuild's output away
-# and would leave a newcomer 13 silent minutes.  Progress goes to stderr,
-# kbuild's output to $LOGS/kernel-build.log.
 # defconfig_config: the architecture's defconfig with the KCONFIGS
 # fragments merged in.  Like kunit.py for its base, fail when an option
 # a fragment sets did not survive olddefconfig (an unmet dependency).
@@ -247,6 +243,7 @@ defconfig_config() {
 	return "$missing"
 }
 
+# make_config: the .config of the kernel build_kernel() makes (KBASE).
 make_config() {
 	if [ "$KBASE" = defconfig ]; then
 		defconfig_config
@@ -255,6 +252,10 @@ make_config() {
 	fi
 }
 
+# Build the rig kernel: make_config() writes and checks the .config, then
+# kbuild runs here rather than inside kunit.py, which throws kbuild's
+# output away and would leave a newcomer 13 silent minutes.  Progress
+# goes to stderr, kbuild's output to $LOGS/kernel-build.log.
 build_kernel() {
 	local log=$LOGS/$KNAME-build.log count=$KBUILD/.vnetmq-objects expect n
 	local full=1
@@ -263,7 +264,7 @@ build_kernel() {
 	[ -z "$(find "$KBUILD" -name '*.o' -print -quit 2>/dev/null)" ] || full=0
 	make_config > "$LOGS/$KNAME-config.log" 2>&1 || {
 		cat "$LOGS/$KNAME-config.log" >&2
-		note "kunit.py could not make the rig's .config; see above"
+		note "could not make $KNAME's .config; see above"
 		return 1
 	}
 	expect=$(cat "$count" 2>/dev/null || echo "$KOBJECTS")
