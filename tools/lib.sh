@@ -40,7 +40,8 @@ SERIES_PATHS=(drivers/net/Kconfig drivers/net/Makefile drivers/net/vnetmq
 	tools/testing/selftests/drivers/net/vnetmq include/uapi/linux/vnetmq.h
 	Documentation/userspace-api/ioctl/ioctl-number.rst
 	Documentation/netlink/specs/vnetmq.yaml
-	include/uapi/linux/vnetmq_netlink.h tools/net/ynl/Makefile.deps)
+	include/uapi/linux/vnetmq_netlink.h tools/net/ynl/Makefile.deps
+	include/uapi/linux/if_link.h Documentation/netlink/specs/rt-link.yaml)
 
 # The selftests' C programs, for the host, whose binaries UML runs; set
 # empty, the selftests use those installed beside them (tools/e2e.sh).

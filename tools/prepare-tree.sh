@@ -127,6 +127,37 @@ insert_before() {
 	install_if_changed "$dst/$rel" "$out"
 }
 
+# Insert the hunks/ files named in $2... into file $1 (relative to the
+# tree), each before the first line matching its ERE anchor in $3...:
+# pairs "hunk=anchor" after the file.
+insert_hunks() {
+	local rel=$1 out
+	shift
+	out=$(awk -v spec="$*" -v dir="$repo/hunks" '
+		BEGIN {
+			n = split(spec, pairs, " ")
+			for (i = 1; i <= n; i++) {
+				eq = index(pairs[i], "=")
+				hunk[i] = substr(pairs[i], 1, eq - 1)
+				anchor[i] = substr(pairs[i], eq + 1)
+			}
+		}
+		{
+			for (i = 1; i <= n; i++) {
+				if (done[i] || $0 !~ anchor[i])
+					continue
+				while ((getline l < (dir "/" hunk[i])) > 0)
+					print l
+				close(dir "/" hunk[i])
+				done[i] = 1
+			}
+			print
+		}
+		END { for (i = 1; i <= n; i++) if (!done[i]) exit 1 }' "$src/$rel") ||
+		die "$src/$rel: found no place for one of the hunks $*"
+	install_if_changed "$dst/$rel" "$out"
+}
+
 link() {
 	mkdir -p "$(dirname "$dst/$2")"
 	ln -sfn "$repo/$1" "$dst/$2"
@@ -167,6 +198,12 @@ main() {
 	patch_maintainers
 	insert_after Documentation/networking/index.rst '^   udplite$' '   vnetmq'
 	selftests_makefile
+	# Pairs are made over RTNL: IFLA_VNETMQ_*, in the rt-link spec.
+	insert_hunks include/uapi/linux/if_link.h \
+		'if_link.h=^/[*][[:space:]]VXLAN[[:space:]]section[[:space:]][*]/$'
+	insert_hunks Documentation/netlink/specs/rt-link.yaml \
+		'rt-link-attrs.yaml=^sub-messages:$' \
+		'rt-link-format.yaml=^[[:space:]]+value:[[:space:]]ovpn$'
 	# vnetmq's ioctl code, in the table's order.
 	insert_before Documentation/userspace-api/ioctl/ioctl-number.rst \
 		'^0xC0 ' "$(printf '%-6s%-7s%-58s%s' 0xBB 00-0F \

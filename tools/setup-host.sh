@@ -18,8 +18,9 @@ set -euo pipefail
 # generate code from a spec, python3-jsonschema; NIPA lints specs with
 # yamllint.  make kcsan boots an x86_64 kernel in qemu-system-x86 (its
 # qemu-system-data dependency has the qboot.rom kunit.py asks for).
+# The pair selftest pings across a pair (iputils-ping).
 packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
-	  rsync xz-utils python3 iproute2 ethtool kmod
+	  rsync xz-utils python3 iproute2 ethtool kmod iputils-ping
 	  coccinelle ocaml-nox codespell shellcheck bats python3-ply
 	  python3-git pylint git git-absorb gcc-i686-linux-gnu clang-19
 	  lld-19 llvm-19 python3-yaml python3-jsonschema yamllint

@@ -6,10 +6,12 @@
  * Worker processes of several threads each open, close, read, write,
  * poll and ioctl queue files (/dev/vnetmq, or $VNETMQ_NODE), send
  * SIOCDEVPRIVATE ioctls and raw generic netlink messages to the vnetmq
- * family, and send frames from packet sockets; one process runs as an
+ * family, create pairs with raw RTM_NEWLINK requests whose peer info is
+ * random, and send frames from packet sockets; one process runs as an
  * unprivileged user.  A churn thread changes the devices under them:
  * ethtool -L/-G/-C/-K, mqprio on and off, MTU, link down and up, delete
- * and create, netns moves and netns deletion.  A watchdog interrupts
+ * and create (alone, or as one end of a pair whose other end is in the
+ * fuzz netns), netns moves and netns deletion.  A watchdog interrupts
  * calls blocked in the kernel with a signal.  Arguments are valid, random
  * or bad (unmapped, read-only and page-straddling buffers, reserved
  * fields, unknown flags and sizes); their structure comes from the uapi
@@ -55,8 +57,10 @@
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/if_ether.h>
+#include <linux/if_link.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <linux/vnetmq.h>
@@ -65,6 +69,12 @@
 /* The host's headers may predate it (include/uapi/linux/virtio_net.h). */
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
+#endif
+
+/* Nor know vnetmq's link attributes (include/uapi/linux/if_link.h). */
+#ifndef IFLA_VNETMQ_MAX
+#define IFLA_VNETMQ_PEER_INFO	1
+#define IFLA_VNETMQ_MAX		1
 #endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -113,19 +123,19 @@ static const char * const devs[] = { "vnetmqf0", "vnetmqf1", "vnetmqf2" };
 
 enum {
 	OP_OPEN, OP_CLOSE, OP_IOCTL, OP_READ, OP_WRITE, OP_POLL, OP_SIOC,
-	OP_GENL, OP_PACKET, OP_CHURN, NR_OPS
+	OP_GENL, OP_PACKET, OP_RTNL, OP_CHURN, NR_OPS
 };
 
 static const char * const op_names[NR_OPS] = {
 	"open", "close", "ioctl", "read", "write", "poll", "siocdevprivate",
-	"genl", "packet", "churn",
+	"genl", "packet", "rtnl", "churn",
 };
 
 /* How often each worker operation is drawn, out of the sum. */
 static const unsigned int op_weight[NR_OPS] = {
 	[OP_OPEN] = 4, [OP_CLOSE] = 1, [OP_IOCTL] = 24, [OP_READ] = 14,
 	[OP_WRITE] = 24, [OP_POLL] = 5, [OP_SIOC] = 4, [OP_GENL] = 16,
-	[OP_PACKET] = 7,
+	[OP_PACKET] = 7, [OP_RTNL] = 2,
 };
 
 /* What the parent reads after the workers stop: in MAP_SHARED memory. */
@@ -803,6 +813,106 @@ static int op_genl(struct worker *w)
 	return n_ok > 0;
 }
 
+/* ---- rtnetlink: pairs ---- */
+
+static size_t nest_end(unsigned char *msg, size_t start, size_t off)
+{
+	((struct nlattr *)(msg + start))->nla_len = off - start;
+	return off;
+}
+
+/*
+ * One RTM_NEWLINK of kind vnetmq, for DEV and, if given, a PEER in the
+ * netns NS_FD refers to (none if < 0); with FUZZ, the peer's ifinfomsg
+ * and attributes are random, cut short, or stray.  Buffers of its own:
+ * the set-up calls it with no worker's.  The kernel's answer: 0 or a
+ * negative errno.
+ */
+static int rtnl_newlink(struct worker *w, const char *dev, const char *peer,
+			int ns_fd, int fuzz)
+{
+	size_t room = 4096, off = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	unsigned char msg[4096] __attribute__((aligned(4))), ans[4096];
+	struct nlmsghdr *n = (struct nlmsghdr *)msg;
+	struct ifinfomsg ifm = { 0 };
+	size_t li, data, pi;
+	unsigned int i, q;
+	int fd, err = -EIO;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	memset(msg, 0, off);
+	n->nlmsg_type = RTM_NEWLINK;
+	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	off += nla_put(msg + off, room - off, IFLA_IFNAME, dev, strlen(dev) + 1);
+	li = off;
+	off += nla_put(msg + off, room - off, IFLA_LINKINFO | NLA_F_NESTED,
+		       "", 0);
+	off += nla_put(msg + off, room - off, IFLA_INFO_KIND, "vnetmq", 7);
+	data = off;
+	off += nla_put(msg + off, room - off, IFLA_INFO_DATA | NLA_F_NESTED,
+		       "", 0);
+	if (peer) {
+		if (fuzz && chance(w, 30))
+			fill_random(w, &ifm, sizeof(ifm));
+		pi = off;
+		off += nla_put(msg + off, room - off, IFLA_VNETMQ_PEER_INFO,
+			       &ifm, fuzz && chance(w, 5) ?
+			       below(w, sizeof(ifm)) : sizeof(ifm));
+		off += nla_put(msg + off, room - off, IFLA_IFNAME, peer,
+			       strlen(peer) + 1);
+		q = 1 + (fuzz && chance(w, 10) ? (unsigned int)rnd(w) :
+			 below(w, 8));
+		off += nla_put(msg + off, room - off, IFLA_NUM_TX_QUEUES, &q, 4);
+		q = 1 + below(w, 8);
+		off += nla_put(msg + off, room - off, IFLA_NUM_RX_QUEUES, &q, 4);
+		if (ns_fd >= 0)
+			off += nla_put(msg + off, room - off, IFLA_NET_NS_FD,
+				       &ns_fd, 4);
+		for (i = fuzz ? below(w, 4) : 0; i; i--) {
+			unsigned char junk[32];
+			size_t len = below(w, sizeof(junk));
+
+			fill_random(w, junk, len);
+			off += nla_put(msg + off, room - off, below(w, 70), junk,
+				       len);
+		}
+		nest_end(msg, pi, off);
+	}
+	nest_end(msg, data, off);
+	nest_end(msg, li, off);
+	n->nlmsg_len = off;
+	if (send(fd, msg, off, 0) == (ssize_t)off) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct nlmsgerr *e = NLMSG_DATA((struct nlmsghdr *)ans);
+
+		if (poll(&p, 1, 2000) == 1 &&
+		    recv(fd, ans, sizeof(ans), 0) >=
+		    (ssize_t)NLMSG_LENGTH(sizeof(*e)))
+			err = e->error;
+	}
+	close(fd);
+	return err;
+}
+
+static int op_rtnl(struct worker *w)
+{
+	char path[64];
+	int ns_fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", NS);
+	ns_fd = chance(w, 50) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	err = rtnl_newlink(w, "vnetmqfz", "vnetmqfzp", ns_fd, 1);
+	if (ns_fd >= 0)
+		close(ns_fd);
+	logop(w, "rtnl newlink pair vnetmqfz%s: %d", ns_fd >= 0 ? " (peer in "
+	      NS ")" : "", err);
+	if (!err)
+		runf(w, "ip link del vnetmqfz");
+	return !err;
+}
+
 /* ---- frames through the stack ---- */
 
 static int op_packet(struct worker *w)
@@ -838,15 +948,31 @@ static int op_packet(struct worker *w)
 
 /* ---- the control plane, changing the devices under the workers ---- */
 
+/*
+ * DEV alone, or (not the stable one) as a pair whose other end, DEV with
+ * a "p", is in the fuzz netns: deleting that netns then deletes DEV too.
+ */
 static void dev_create(struct worker *w, const char *dev)
 {
 	unsigned int tx = 1 + below(w, 8), rx = 1 + below(w, 8);
-	char path[128];
+	char path[128], peer[IFNAMSIZ];
 	int fd;
 
-	if (runf(w, "ip link add %s numtxqueues %u numrxqueues %u type vnetmq",
-		 dev, tx, rx))
+	if (dev != STABLE_DEV && chance(w, 40)) {
+		snprintf(path, sizeof(path), "/run/netns/%s", NS);
+		snprintf(peer, sizeof(peer), "%sp", dev);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || rtnl_newlink(w, dev, peer, fd, 0)) {
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		close(fd);
+		runf(w, "ip -n %s link set dev %s up", NS, peer);
+	} else if (runf(w, "ip link add %s numtxqueues %u numrxqueues %u type vnetmq",
+			dev, tx, rx)) {
 		return;
+	}
 	/* No IPv6 of its own: its MLD and DAD frames would only add noise. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
 		 dev);
@@ -934,7 +1060,7 @@ static void *worker_run(void *arg)
 		[OP_IOCTL] = op_ioctl, [OP_READ] = op_read,
 		[OP_WRITE] = op_write, [OP_POLL] = op_poll,
 		[OP_SIOC] = op_sioc, [OP_GENL] = op_genl,
-		[OP_PACKET] = op_packet,
+		[OP_PACKET] = op_packet, [OP_RTNL] = op_rtnl,
 	};
 	unsigned int total = 0, i, r;
 	unsigned long done = 0;

@@ -48,7 +48,8 @@ fake_kernel_source() {
 	local k=$1
 	mkdir -p "$k/drivers/net" "$k/Documentation/networking" \
 		"$k/Documentation/userspace-api/ioctl" "$k/tools/testing/selftests" \
-		"$k/Documentation/netlink/specs" "$k/tools/net/ynl"
+		"$k/Documentation/netlink/specs" "$k/tools/net/ynl" \
+		"$k/include/uapi/linux"
 	echo "# kernel" > "$k/Makefile"
 	printf 'config VETH\n\ttristate "veth"\n\nendif # NET_CORE\n' \
 		> "$k/drivers/net/Kconfig"
@@ -67,6 +68,11 @@ EOF
 		> "$k/Documentation/userspace-api/ioctl/ioctl-number.rst"
 	printf 'CFLAGS_tcp_metrics:=x\nCFLAGS_wireguard:=y\n' \
 		> "$k/tools/net/ynl/Makefile.deps"
+	printf '#define IFLA_NETKIT_MAX 1\n\n/* VXLAN section */\n' \
+		> "$k/include/uapi/linux/if_link.h"
+	printf '%s\n' 'attribute-sets:' '' 'sub-messages:' '  -' \
+		'    formats:' '      -' '        value: ovpn' 'operations:' \
+		> "$k/Documentation/netlink/specs/rt-link.yaml"
 }
 
 # Source the rig's apt library in a subshell and run one function of it.

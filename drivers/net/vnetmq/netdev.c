@@ -3,11 +3,16 @@
  * vnetmq: a virtual multiqueue loopback Ethernet device.
  *
  * Every frame transmitted on TX queue q is put on the ring of RX queue
- * vnetmq_rxq_for_txq(q) and received there by that queue's NAPI.  This
- * file is the glue: device setup, rtnetlink, the TX path and the NAPI
- * hooks of the poll core.  Devices are created only through rtnetlink:
+ * vnetmq_rxq_for_txq(q) and received there by that queue's NAPI: of the
+ * device itself, or of its peer if the device is one end of a pair.
+ * This file is the glue: device setup, rtnetlink, the TX path and the
+ * NAPI hooks of the poll core.  Devices are created only through
+ * rtnetlink:
  *
  *   ip link add vnetmq0 numtxqueues 4 numrxqueues 2 type vnetmq
+ *
+ * or as a pair with IFLA_VNETMQ_PEER_INFO, whose ends may live in
+ * different network namespaces.
  */
 
 #include <kunit/visibility.h>
@@ -29,11 +34,42 @@
 
 static DEFINE_IDA(vnetmq_ida);
 
+/*
+ * The device at the other end of @dev's TX queues: @dev itself, or its
+ * peer.  The datapath reads it under RCU-BH (transmit, NAPI, the TX
+ * watchdog), the control path under RTNL.  Both ends of a pair are
+ * closed before either is handed back to itself, so a running datapath
+ * always finds the peer it started with.
+ */
+static struct net_device *vnetmq_peer(const struct net_device *dev)
+{
+	const struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return rcu_dereference_check(priv->peer, rcu_read_lock_bh_held() ||
+				     lockdep_rtnl_is_held());
+}
+
+static bool vnetmq_paired(const struct net_device *dev)
+{
+	return vnetmq_peer(dev) != dev;
+}
+
+/* The ends whose datapaths run as one: @dev, and its peer.  RTNL. */
+static unsigned int vnetmq_ends(struct net_device *dev,
+				struct net_device **end)
+{
+	end[0] = dev;
+	end[1] = vnetmq_peer(dev);
+	return end[1] == dev ? 1 : 2;
+}
+
+/* The RX queue, on the peer (or @dev), that TX queue @txq feeds. */
 static struct vnetmq_rxq *vnetmq_rxq_of_txq(struct net_device *dev, u16 txq)
 {
+	struct vnetmq_priv *rpriv = netdev_priv(vnetmq_peer(dev));
 	struct vnetmq_priv *priv = netdev_priv(dev);
 
-	return &priv->rxq[priv->txq_map[txq].rxq];
+	return &rpriv->rxq[priv->txq_map[txq].rxq];
 }
 
 /* The ring TX queue @txq feeds: that of its class on its RX queue. */
@@ -163,6 +199,8 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 	struct vnetmq_txq_stats *st = &priv->txq_stats[qi];
 	struct vnetmq_txq_map *map = &priv->txq_map[qi];
+	struct net_device *rcv = vnetmq_peer(dev);
+	struct vnetmq_priv *rpriv = netdev_priv(rcv);
 	enum skb_drop_reason reason;
 	struct vnetmq_ring *ring;
 	struct vnetmq_qfile *qf;
@@ -178,7 +216,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	if (unlikely(qi >= READ_ONCE(dev->real_num_tx_queues)))
 		reason = SKB_DROP_REASON_DEV_READY;
 	else
-		reason = vnetmq_skb_xmit_prep(dev, skb);
+		reason = vnetmq_skb_xmit_prep(rcv, skb);
 	/* Refused, not taken: the core counts it. */
 	if (unlikely(reason)) {
 		dev_core_stats_tx_dropped_inc(dev);
@@ -190,7 +228,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	if (qf)
 		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
 	len = skb->len;
-	rq = &priv->rxq[map->rxq];
+	rq = &rpriv->rxq[map->rxq];
 	ring = &rq->ring[map->tc];
 
 	/* Account before the frame is visible: the RX queue's NAPI may
@@ -230,13 +268,14 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 }
 
 /*
- * Wake every stopped TX queue that feeds ring @tc of @rq, but not one a
- * queue file serves: its reader wakes it.  Only @rq's NAPI wakes them.
+ * Wake every stopped TX queue (of the device or its peer) that feeds
+ * ring @tc of @rq, but not one a queue file serves: its reader wakes it.
+ * Only @rq's NAPI wakes them.
  */
 static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 {
-	struct vnetmq_priv *priv = netdev_priv(rq->dev);
-	struct net_device *dev = rq->dev;
+	struct net_device *dev = vnetmq_peer(rq->dev);
+	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct netdev_queue *txq;
 	unsigned int q, pairs;
 
@@ -257,7 +296,7 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 /**
  * vnetmq_napi_tx_done() - the poll core's TX completion hook
  * @rq: the RX queue being polled, whose ring the frames left
- * @txq: the TX queue that sent them
+ * @txq: the TX queue that sent them, of @rq's device or of its peer
  * @pkts: frames completed
  * @bytes: their bytes, as counted at transmit
  *
@@ -269,13 +308,14 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
 {
-	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	struct net_device *dev = vnetmq_peer(rq->dev);
+	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_txq_map *map = &priv->txq_map[txq];
 	struct vnetmq_ring *ring = &rq->ring[map->tc];
 	unsigned int start;
 
 	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
-	if (!netif_txq_completed_wake(netdev_get_tx_queue(rq->dev, txq),
+	if (!netif_txq_completed_wake(netdev_get_tx_queue(dev, txq),
 				      pkts, bytes, vnetmq_ring_free(ring),
 				      start))
 		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
@@ -350,10 +390,11 @@ static void vnetmq_rxq_set_open(struct vnetmq_rxq *rq, bool open)
 
 /*
  * Bring up NAPI for the real RX queues and link every queue to the NAPI
- * that serves it (a TX queue to the NAPI that completes its frames).
+ * that serves it: a TX queue to the NAPI that completes its frames, but
+ * only on a lone device, as the NAPI of a pair's end is its peer's.
  * Under RTNL, with the TX queues stopped.
  */
-static void vnetmq_start_datapath(struct net_device *dev)
+static void vnetmq_start_rx(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	unsigned int i;
@@ -366,6 +407,8 @@ static void vnetmq_start_datapath(struct net_device *dev)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
 		vnetmq_rxq_set_open(rq, true);
 	}
+	if (vnetmq_paired(dev))
+		return;
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX,
 				     &vnetmq_rxq_of_txq(dev, i)->napi);
@@ -445,86 +488,171 @@ static void vnetmq_purge_qfiles(struct net_device *dev)
 }
 
 /*
- * Quiesce the datapath and empty every ring.  The files' readers and NAPI
- * go first, so nothing can wake a TX queue after netif_tx_disable()
- * stopped it; then no transmit is running and the rings can be emptied:
- * delivered when the queues are being reconfigured, dropped when the
- * device goes down.  A ring is closed to written frames before it is
- * emptied.  The rings' frames were never completed, so BQL starts over.
- * Under RTNL.
+ * Quiesce the datapath of @dev, and of its peer: the TX queues of each
+ * end feed the other's rings.  The files' readers and NAPI go first, so
+ * nothing can wake a TX queue after netif_tx_disable() stopped it; then
+ * no transmit is running and the rings can be emptied: delivered when
+ * the queues are being reconfigured, dropped when an end goes down.  A
+ * ring is closed to written frames before it is emptied.  The rings'
+ * frames were never completed, so BQL starts over.  Under RTNL.
  */
 static void vnetmq_stop_datapath(struct net_device *dev, bool deliver)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
-	unsigned int i;
+	struct net_device *end[2];
+	unsigned int e, i, n;
 
-	vnetmq_freeze_qfiles(dev);
-	for (i = 0; i < dev->real_num_rx_queues; i++) {
-		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, NULL);
-		napi_disable(&priv->rxq[i].napi);
-		vnetmq_rxq_set_open(&priv->rxq[i], false);
+	n = vnetmq_ends(dev, end);
+	/* Every NAPI first: each end's NAPI wakes the other's TX queues. */
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *priv = netdev_priv(end[e]);
+
+		vnetmq_freeze_qfiles(end[e]);
+		for (i = 0; i < end[e]->real_num_rx_queues; i++) {
+			netif_queue_set_napi(end[e], i, NETDEV_QUEUE_TYPE_RX,
+					     NULL);
+			napi_disable(&priv->rxq[i].napi);
+			vnetmq_rxq_set_open(&priv->rxq[i], false);
+		}
 	}
-	for (i = 0; i < dev->real_num_tx_queues; i++)
-		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, NULL);
-	/* The TX watchdog must not take this stop, well under its 2 s,
-	 * for a hang: every queue has just made progress.  The watchdog
-	 * ignores a running queue, and a stopped one now looks fresh.
-	 */
-	for (i = 0; i < dev->num_tx_queues; i++)
-		txq_trans_cond_update(netdev_get_tx_queue(dev, i));
-	netif_tx_disable(dev);
+	for (e = 0; e < n; e++) {
+		unsigned int i;
 
-	for (i = 0; i < dev->real_num_rx_queues; i++)
-		vnetmq_rx_flush(&priv->rxq[i], deliver);
-	for (i = 0; i < dev->real_num_tx_queues; i++)
-		netdev_tx_reset_queue(netdev_get_tx_queue(dev, i));
+		for (i = 0; i < end[e]->real_num_tx_queues; i++)
+			netif_queue_set_napi(end[e], i, NETDEV_QUEUE_TYPE_TX,
+					     NULL);
+		/* The TX watchdog must not take this stop, well under its
+		 * 2 s, for a hang: every queue has just made progress.  The
+		 * watchdog ignores a running queue, and a stopped one now
+		 * looks fresh.
+		 */
+		for (i = 0; i < end[e]->num_tx_queues; i++)
+			txq_trans_cond_update(netdev_get_tx_queue(end[e], i));
+		netif_tx_disable(end[e]);
+	}
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *priv = netdev_priv(end[e]);
 
-	if (!deliver)
-		vnetmq_purge_qfiles(dev);
+		for (i = 0; i < end[e]->real_num_rx_queues; i++)
+			vnetmq_rx_flush(&priv->rxq[i], deliver);
+	}
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *priv = netdev_priv(end[e]);
 
-	for (i = 0; i < dev->real_num_rx_queues; i++)
-		__netif_napi_del(&priv->rxq[i].napi);
+		for (i = 0; i < end[e]->real_num_tx_queues; i++)
+			netdev_tx_reset_queue(netdev_get_tx_queue(end[e], i));
+		for (i = 0; i < end[e]->real_num_rx_queues; i++)
+			__netif_napi_del(&priv->rxq[i].napi);
+		priv->live = false;
+	}
 	/* One grace period for all the NAPIs deleted above, and for the
 	 * writers of files that saw a ring open: the last that could arm
 	 * a coalescing timer.  A timer that fires until it is cancelled
 	 * finds its NAPI disabled.
 	 */
 	synchronize_net();
-	for (i = 0; i < dev->real_num_rx_queues; i++)
-		vnetmq_rxq_stop_timer(&priv->rxq[i]);
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *priv = netdev_priv(end[e]);
+
+		for (i = 0; i < end[e]->real_num_rx_queues; i++)
+			vnetmq_rxq_stop_timer(&priv->rxq[i]);
+	}
 }
 
+/*
+ * Start the datapath of @dev and of its peer, if both are up: every RX
+ * side first, so no TX queue starts before the rings it feeds are
+ * polled.  @wake: @dev was running (a pause), so its qdisc may hold
+ * frames; a peer that waited up for @dev may too.  A pair's ends have
+ * carrier while their datapath runs, so the TX watchdog leaves alone an
+ * end whose peer is down, and counts from here once it has carrier
+ * again, not from when its queues stopped.  Under RTNL.
+ */
+static void vnetmq_start_datapath(struct net_device *dev, bool wake)
+{
+	struct net_device *end[2];
+	unsigned int e, i, n;
+
+	n = vnetmq_ends(dev, end);
+	for (e = 0; e < n; e++)
+		if (!netif_running(end[e]))
+			return;
+	for (e = 0; e < n; e++)
+		vnetmq_start_rx(end[e]);
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *priv = netdev_priv(end[e]);
+
+		vnetmq_start_txqs(end[e], wake || end[e] != dev);
+		priv->live = true;
+		if (n == 1)
+			continue;
+		for (i = 0; i < end[e]->num_tx_queues; i++)
+			txq_trans_cond_update(netdev_get_tx_queue(end[e], i));
+		netif_carrier_on(end[e]);
+	}
+}
+
+/*
+ * Whether frames written to @dev's queue files may wait for its rings:
+ * not while it or its peer is down, nor once the pair is being deleted
+ * (an end may stay up a while after its peer is gone, until its own
+ * netns unregisters it).
+ */
+static bool vnetmq_rx_wanted(const struct net_device *dev)
+{
+	const struct vnetmq_priv *priv = netdev_priv(dev);
+
+	return netif_running(dev) && netif_running(vnetmq_peer(dev)) &&
+	       !READ_ONCE(priv->dying);
+}
+
+/*
+ * The end of a pair whose peer is down has no datapath: its TX queues
+ * stay stopped until the peer comes up.
+ */
 static int vnetmq_open(struct net_device *dev)
 {
-	vnetmq_start_datapath(dev);
-	vnetmq_start_txqs(dev, false);
+	if (vnetmq_paired(dev) && !netif_running(vnetmq_peer(dev)))
+		netif_tx_stop_all_queues(dev);
+	vnetmq_start_datapath(dev, false);
 	return 0;
 }
 
 /*
  * The core has deactivated TX and waited for running transmits.  Writers
  * waiting for room find none will come: a write to a down device drops
- * its frame, so they may go on.
+ * its frame, so they may go on; so may those of the peer, whose writes
+ * drop too while this end is down.
  */
 static int vnetmq_stop(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct net_device *end[2];
 	struct vnetmq_qfile *qf;
-	unsigned int i;
+	unsigned int e, i, n;
 
-	vnetmq_stop_datapath(dev, false);
-	for (i = 0; i < priv->backends.n; i++) {
-		qf = vnetmq_backend_get(&priv->backends, i);
-		if (qf)
-			wake_up_interruptible_poll(&qf->wq, EPOLLOUT);
+	if (priv->live)
+		vnetmq_stop_datapath(dev, false);
+	vnetmq_purge_qfiles(dev);
+	n = vnetmq_ends(dev, end);
+	for (e = 0; e < n; e++) {
+		struct vnetmq_priv *epriv = netdev_priv(end[e]);
+
+		if (n == 2)
+			netif_carrier_off(end[e]);
+		for (i = 0; i < epriv->backends.n; i++) {
+			qf = vnetmq_backend_get(&epriv->backends, i);
+			if (qf)
+				wake_up_interruptible_poll(&qf->wq, EPOLLOUT);
+		}
 	}
 	return 0;
 }
 
-/* Pause a running device's datapath for a change of its shape. */
+/* Pause a running datapath (the pair's) for a change of its shape. */
 static bool vnetmq_pause(struct net_device *dev)
 {
-	bool running = netif_running(dev);
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	bool running = priv->live;
 
 	if (running)
 		vnetmq_stop_datapath(dev, true);
@@ -533,56 +661,77 @@ static bool vnetmq_pause(struct net_device *dev)
 
 static void vnetmq_resume(struct net_device *dev, bool running)
 {
-	if (running) {
-		vnetmq_start_datapath(dev);
-		vnetmq_start_txqs(dev, true);
-	}
+	if (running)
+		vnetmq_start_datapath(dev, true);
 }
 
-/* Share each RX queue's ring space @size out among its rings. */
+/*
+ * Share each RX queue's ring space @size out among its rings: one per
+ * traffic class of the device whose TX queues feed them.
+ */
 static void vnetmq_apply_ring_size(struct net_device *dev, unsigned int size)
 {
+	struct vnetmq_priv *spriv = netdev_priv(vnetmq_peer(dev));
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	unsigned int i, tc, share;
 
 	WRITE_ONCE(priv->ring_size, size);
-	share = vnetmq_tc_ring_share(size, vnetmq_tc_nr_rings(&priv->tc));
+	share = vnetmq_tc_ring_share(size, vnetmq_tc_nr_rings(&spriv->tc));
 	/* Idle queues too: they may become real with ethtool -L. */
 	for (i = 0; i < dev->num_rx_queues; i++)
 		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
 			WRITE_ONCE(priv->rxq[i].ring[tc].size, share);
 }
 
+/* What @dev's rings need: from the TX queues that feed them. */
 static unsigned int vnetmq_min_ring_size(struct net_device *dev)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct net_device *sender = vnetmq_peer(dev);
+	struct vnetmq_priv *spriv;
 
-	return vnetmq_tc_ring_min_size(priv->txq_map, dev->real_num_tx_queues,
-				       vnetmq_tc_nr_rings(&priv->tc));
+	spriv = netdev_priv(sender);
+	return vnetmq_tc_ring_min_size(spriv->txq_map,
+				       sender->real_num_tx_queues,
+				       vnetmq_tc_nr_rings(&spriv->tc));
+}
+
+/* Map @tx's TX queues onto the RX queues of its peer (or its own). */
+static void vnetmq_map_txqs(struct net_device *tx)
+{
+	struct vnetmq_priv *priv = netdev_priv(tx);
+	struct net_device *rx = vnetmq_peer(tx);
+	struct vnetmq_priv *rpriv;
+	unsigned int i, tc;
+
+	rpriv = netdev_priv(rx);
+	vnetmq_txq_map_build(priv->txq_map, &priv->tc,
+			     tx->real_num_tx_queues, rx->real_num_rx_queues);
+	for (i = 0; i < rx->num_rx_queues; i++) {
+		rpriv->rxq[i].nr_rings = vnetmq_tc_nr_rings(&priv->tc);
+		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
+			WRITE_ONCE(rpriv->rxq[i].ring[tc].feeders, 0);
+	}
+	for (i = 0; i < tx->real_num_tx_queues; i++)
+		WRITE_ONCE(vnetmq_ring_of_txq(tx, i)->feeders,
+			   priv->txq_map[i].feeders);
+	vnetmq_apply_ring_size(rx, max(rpriv->ring_size,
+				       vnetmq_min_ring_size(rx)));
 }
 
 /*
- * The queue counts or the classes changed, with no frame in flight:
- * map the TX queues again, and grow the rings if the new topology needs
- * more room.
+ * The queue counts or the classes of an end changed, with no frame in
+ * flight: map the TX queues of both ends again (an end's RX count is
+ * its peer's TX map), and grow the rings if the new topology needs more
+ * room.
  */
 static void vnetmq_apply_topology(struct net_device *dev)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
-	unsigned int i, tc;
+	struct net_device *end[2];
+	unsigned int e, n;
 
-	vnetmq_txq_map_build(priv->txq_map, &priv->tc,
-			     dev->real_num_tx_queues, dev->real_num_rx_queues);
-	for (i = 0; i < dev->num_rx_queues; i++) {
-		priv->rxq[i].nr_rings = vnetmq_tc_nr_rings(&priv->tc);
-		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
-			WRITE_ONCE(priv->rxq[i].ring[tc].feeders, 0);
-	}
-	for (i = 0; i < dev->real_num_tx_queues; i++)
-		WRITE_ONCE(vnetmq_ring_of_txq(dev, i)->feeders,
-			   priv->txq_map[i].feeders);
-	vnetmq_apply_ring_size(dev, max(priv->ring_size,
-					vnetmq_min_ring_size(dev)));
+	n = vnetmq_ends(dev, end);
+	for (e = 0; e < n; e++)
+		vnetmq_map_txqs(end[e]);
 }
 
 /**
@@ -649,15 +798,15 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_queues);
 int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 			 struct netlink_ext_ack *extack)
 {
+	struct vnetmq_priv *spriv = netdev_priv(vnetmq_peer(dev));
 	unsigned int min = vnetmq_min_ring_size(dev);
-	struct vnetmq_priv *priv = netdev_priv(dev);
 
 	ASSERT_RTNL();
-	if (size < min && priv->tc.num_tc) {
+	if (size < min && spriv->tc.num_tc) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "RX ring size %u is below %u: %u classes, up to %u TX queues per ring",
-				       size, min, priv->tc.num_tc,
-				       min / priv->tc.num_tc / 2);
+				       size, min, spriv->tc.num_tc,
+				       min / spriv->tc.num_tc / 2);
 		return -EINVAL;
 	}
 	if (size < min) {
@@ -726,7 +875,10 @@ static int vnetmq_setup_tc(struct net_device *dev, enum tc_setup_type type,
 	}
 }
 
-/* Watchdog: a TX queue stayed stopped; its ring is not being drained. */
+/*
+ * Watchdog: a TX queue stayed stopped; its ring (on the peer, in a
+ * pair) is not being drained.  Runs in the watchdog's timer, BH off.
+ */
 static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 {
 	struct vnetmq_ring *ring = vnetmq_ring_of_txq(dev, qi);
@@ -749,8 +901,9 @@ static void vnetmq_tx_timeout(struct net_device *dev, unsigned int qi)
 		return;
 	}
 	if (say)
-		netdev_warn(dev, "TX queue %u timed out with %u frames on its ring of RX queue %u; kicking its NAPI\n",
-			    qi, skb_queue_len_lockless(&ring->skbs), rq->index);
+		netdev_warn(dev, "TX queue %u timed out with %u frames on its ring of RX queue %u of %s; kicking its NAPI\n",
+			    qi, skb_queue_len_lockless(&ring->skbs), rq->index,
+			    netdev_name(rq->dev));
 	napi_schedule(&rq->napi);
 }
 
@@ -813,6 +966,8 @@ static int vnetmq_dev_init(struct net_device *dev)
 		return -ENOMEM;
 	}
 
+	/* Alone until vnetmq_pair_link(), which runs before any open. */
+	RCU_INIT_POINTER(priv->peer, dev);
 	priv->msg_enable = NETIF_MSG_DRV | NETIF_MSG_TX_ERR;
 	seqlock_init(&priv->stats_reset);
 	priv->coal.frames = VNETMQ_DEF_COAL_FRAMES;
@@ -834,13 +989,35 @@ static int vnetmq_dev_init(struct net_device *dev)
 }
 
 /*
+ * The peer of @dev unregisters: hand @dev back to itself.  Its datapath
+ * is stopped: the peer was closed, which stopped both ends.  @dev is
+ * being unregistered too (dellink queued it), but in its own netns's
+ * time, so until then it is a lone device, down or up without carrier.
+ */
+static void vnetmq_unpair(struct net_device *dev, struct net_device *peer)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+
+	rcu_assign_pointer(priv->peer, dev);
+	netdev_put(peer, &priv->peer_tracker);
+	vnetmq_map_txqs(dev);
+}
+
+/*
  * Unregistering (the device is down), or registering failed after
  * ndo_init.  Queue files outlive the device: they are cut off here.
+ * The peer's readers of the old pointer are done before the device is
+ * freed: unregistering waits for a grace period after this.
  */
 static void vnetmq_dev_uninit(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct net_device *peer = vnetmq_peer(dev);
 
+	if (peer != dev) {
+		vnetmq_unpair(peer, dev);
+		vnetmq_unpair(dev, peer);
+	}
 	vnetmq_backend_detach_all(&priv->backends);
 	vnetmq_debugfs_exit(dev);
 	ida_free(&vnetmq_ida, priv->id);
@@ -886,6 +1063,17 @@ static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 	return features & ~(NETIF_F_GSO_MASK & ~VNETMQ_VNET_HDR_GSO);
 }
 
+/* A pair's end links to its peer; a lone device to itself (no link). */
+static int vnetmq_get_iflink(const struct net_device *dev)
+{
+	int iflink;
+
+	rcu_read_lock();
+	iflink = READ_ONCE(vnetmq_peer(dev)->ifindex);
+	rcu_read_unlock();
+	return iflink;
+}
+
 static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_init		= vnetmq_dev_init,
 	.ndo_uninit		= vnetmq_dev_uninit,
@@ -899,6 +1087,7 @@ static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_features_check	= vnetmq_features_check,
 	.ndo_setup_tc		= vnetmq_setup_tc,
 	.ndo_siocdevprivate	= vnetmq_siocdevprivate,
+	.ndo_get_iflink		= vnetmq_get_iflink,
 };
 
 static void vnetmq_setup(struct net_device *dev)
@@ -1005,6 +1194,30 @@ void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf)
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_detach_qfile);
 
+/*
+ * The ring frames written to @dev's file of queue pair @queue join, and
+ * the room they leave on it (*@reserve) for the TX queues that feed it.
+ * Alone, the ring of the pair's class.  In a pair the rings are ordered
+ * by the peer's classes, which a written frame has none of: class 0's.
+ * The mapping may be changing: the rings are closed then.
+ */
+static struct vnetmq_ring *vnetmq_inject_ring(struct net_device *dev,
+					      u16 queue,
+					      unsigned int *reserve)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_txq_map *map = &priv->txq_map[queue];
+	struct vnetmq_ring *ring;
+
+	if (vnetmq_paired(dev)) {
+		ring = &priv->rxq[queue].ring[0];
+		*reserve = READ_ONCE(ring->feeders);
+		return ring;
+	}
+	*reserve = READ_ONCE(map->feeders);
+	return &priv->rxq[queue].ring[READ_ONCE(map->tc)];
+}
+
 /**
  * vnetmq_inject() - receive a frame written to a queue file
  * @dev: the device the file serves
@@ -1012,9 +1225,9 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_detach_qfile);
  * @skb: the frame, at its Ethernet header
  *
  * The frame joins the RX queue's ring and goes up the stack through its
- * NAPI.  A frame the device cannot receive (it is down, or the frame is
- * larger than the MTU allows) is dropped, counted in rx_dropped, and
- * reported to the drop monitor with its reason.
+ * NAPI.  A frame the device cannot receive (it or its peer is down, or
+ * the frame is larger than the MTU allows) is dropped, counted in
+ * rx_dropped, and reported to the drop monitor with its reason.
  *
  * Context: RCU read side with BH disabled, which pins @dev.
  * Return: 0 if the frame was taken (received or dropped), -ENOBUFS if
@@ -1023,21 +1236,18 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_detach_qfile);
 int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct vnetmq_txq_map *map = &priv->txq_map[queue];
 	struct vnetmq_rxq *rq = &priv->rxq[queue];
 	enum skb_drop_reason reason;
+	struct vnetmq_ring *ring;
+	unsigned int reserve;
 	int err;
 
 	reason = vnetmq_skb_inject_prep(dev, skb);
-	if (!reason && !netif_running(dev))
+	if (!reason && !vnetmq_rx_wanted(dev))
 		reason = SKB_DROP_REASON_DEV_READY;
 	if (!reason) {
-		/* The ring of the pair's class, minus its TX queues' room.
-		 * The mapping may be changing: the rings are closed then.
-		 */
-		struct vnetmq_ring *ring = &rq->ring[READ_ONCE(map->tc)];
-
-		err = vnetmq_ring_inject(ring, skb, READ_ONCE(map->feeders));
+		ring = vnetmq_inject_ring(dev, queue, &reserve);
+		err = vnetmq_ring_inject(ring, skb, reserve);
 		if (!err) {
 			vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
 					false);
@@ -1049,7 +1259,7 @@ int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb)
 		/* Closed on a running device: its queues are changing.  The
 		 * writer keeps the frame, and may outlive the device.
 		 */
-		if (err == -ENOBUFS || netif_running(dev)) {
+		if (err == -ENOBUFS || vnetmq_rx_wanted(dev)) {
 			skb->dev = NULL;
 			return -ENOBUFS;
 		}
@@ -1066,31 +1276,30 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_inject);
  * @qf: the file
  *
  * Return: true if the file's RX ring has room, or the file is not
- * attached, or the device is down (a write then fails or drops at once);
+ * attached, or the device or its peer is down (a write then fails or
+ * drops at once);
  * false while the ring is full, or closed on a running device whose
  * queues are changing: whoever opens it again wakes the writers.
  */
 bool vnetmq_qfile_writable(struct vnetmq_qfile *qf)
 {
-	struct vnetmq_txq_map *map;
-	struct vnetmq_priv *priv;
 	struct vnetmq_ring *ring;
 	struct net_device *dev;
+	unsigned int reserve;
 	bool ok = true;
 	u16 q;
 
 	rcu_read_lock();
 	dev = vnetmq_qfile_dev(qf, &q);
 	if (dev) {
-		priv = netdev_priv(dev);
-		map = &priv->txq_map[q];
-		ring = &priv->rxq[q].ring[READ_ONCE(map->tc)];
-		ok = vnetmq_ring_writable(ring, READ_ONCE(map->feeders)) ||
-		     !netif_running(dev);
+		ring = vnetmq_inject_ring(dev, q, &reserve);
+		ok = vnetmq_ring_writable(ring, reserve) ||
+		     !vnetmq_rx_wanted(dev);
 	}
 	rcu_read_unlock();
 	return ok;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_qfile_writable);
 
 /**
  * vnetmq_set_coal() - set RX interrupt coalescing (ethtool -C)
@@ -1112,6 +1321,35 @@ void vnetmq_set_coal(struct net_device *dev, u32 frames, u32 usecs)
 	WRITE_ONCE(priv->coal.usecs, usecs);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_coal);
+
+/**
+ * vnetmq_pair_link() - make two new vnetmq devices the ends of a pair
+ * @a: a registered vnetmq device, down and alone
+ * @b: another, down and alone, which may be in another netns
+ *
+ * From here on each end's TX queues feed the other's RX queues, each
+ * end holds a reference on the other, and deleting either deletes both
+ * (dellink).  Carrier is off until both ends are up.
+ *
+ * Context: RTNL.
+ */
+void vnetmq_pair_link(struct net_device *a, struct net_device *b)
+{
+	struct vnetmq_priv *pa = netdev_priv(a), *pb = netdev_priv(b);
+
+	ASSERT_RTNL();
+	/* Up alone, either would run a datapath of its own. */
+	if (WARN_ON_ONCE(netif_running(a) || netif_running(b)))
+		return;
+	netif_carrier_off(a);
+	netif_carrier_off(b);
+	netdev_hold(b, &pa->peer_tracker, GFP_KERNEL);
+	netdev_hold(a, &pb->peer_tracker, GFP_KERNEL);
+	rcu_assign_pointer(pa->peer, b);
+	rcu_assign_pointer(pb->peer, a);
+	vnetmq_apply_topology(a);
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_pair_link);
 
 static int vnetmq_validate_queues(struct nlattr *attr, const char *dir,
 				  struct netlink_ext_ack *extack)
@@ -1148,6 +1386,102 @@ static int vnetmq_validate(struct nlattr *tb[], struct nlattr *data[],
 	return vnetmq_validate_queues(tb[IFLA_NUM_RX_QUEUES], "RX", extack);
 }
 
+/*
+ * Deleting an end deletes both.  The peer may be in another netns, whose
+ * own work unregisters it; each end is queued once.
+ */
+static void vnetmq_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct net_device *peer = vnetmq_peer(dev);
+
+	if (priv->dying)
+		return;
+	WRITE_ONCE(priv->dying, true);
+	unregister_netdevice_queue(dev, head);
+	if (peer == dev)
+		return;
+	priv = netdev_priv(peer);
+	WRITE_ONCE(priv->dying, true);
+	unregister_netdevice_queue_net(dev_net(dev), peer, head);
+}
+
+/*
+ * The peer is created and registered first, as veth's: its name is
+ * taken before @dev's, which the core picked without knowing of it.
+ * The core validated the peer's attributes (rtnl_get_peer_net()).  The
+ * peer is configured (brought up, if asked) only once it is paired: up
+ * alone, it would start a datapath of its own.
+ */
+static int vnetmq_newlink(struct net_device *dev,
+			  struct rtnl_newlink_params *params,
+			  struct netlink_ext_ack *extack)
+{
+	struct net *peer_net = rtnl_newlink_peer_net(params);
+	struct nlattr *peer_tb[IFLA_MAX + 1];
+	struct nlattr **data = params->data;
+	struct nlattr **tb = params->tb;
+	unsigned char name_assign_type;
+	struct net_device *peer;
+	struct ifinfomsg *ifmp;
+	char ifname[IFNAMSIZ];
+	LIST_HEAD(both);
+	int err;
+
+	if (!data || !data[IFLA_VNETMQ_PEER_INFO])
+		return register_netdevice(dev);
+
+	ifmp = nla_data(data[IFLA_VNETMQ_PEER_INFO]);
+	err = rtnl_nla_parse_ifinfomsg(peer_tb, data[IFLA_VNETMQ_PEER_INFO],
+				       extack);
+	if (err < 0)
+		return err;
+	if (peer_tb[IFLA_IFNAME]) {
+		nla_strscpy(ifname, peer_tb[IFLA_IFNAME], IFNAMSIZ);
+		name_assign_type = NET_NAME_USER;
+	} else {
+		snprintf(ifname, IFNAMSIZ, VNETMQ_DRV_NAME "%%d");
+		name_assign_type = NET_NAME_ENUM;
+	}
+	peer = rtnl_create_link(peer_net, ifname, name_assign_type,
+				&vnetmq_link_ops, peer_tb, extack);
+	if (IS_ERR(peer))
+		return PTR_ERR(peer);
+	/* As veth's: an index for the peer only with one for @dev. */
+	if (dev->ifindex)
+		peer->ifindex = ifmp->ifi_index;
+	err = register_netdevice(peer);
+	if (err) {
+		free_netdev(peer);
+		return err;
+	}
+	if (tb[IFLA_IFNAME])
+		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
+	else
+		snprintf(dev->name, IFNAMSIZ, VNETMQ_DRV_NAME "%%d");
+	err = register_netdevice(dev);
+	if (err) {
+		unregister_netdevice(peer);
+		return err;
+	}
+	vnetmq_pair_link(dev, peer);
+	err = rtnl_configure_link(peer, ifmp, 0, NULL);
+	if (err) {
+		vnetmq_dellink(dev, &both);
+		unregister_netdevice_many(&both);
+	}
+	return err;
+}
+
+static struct net *vnetmq_get_link_net(const struct net_device *dev)
+{
+	return dev_net(vnetmq_peer(dev));
+}
+
+static const struct nla_policy vnetmq_policy[IFLA_VNETMQ_MAX + 1] = {
+	[IFLA_VNETMQ_PEER_INFO]	= { .len = sizeof(struct ifinfomsg) },
+};
+
 static unsigned int vnetmq_default_tx_queues(void)
 {
 	return VNETMQ_DEF_TX_QUEUES;
@@ -1163,6 +1497,12 @@ VISIBLE_IF_KUNIT struct rtnl_link_ops vnetmq_link_ops __read_mostly = {
 	.priv_size		= sizeof(struct vnetmq_priv),
 	.setup			= vnetmq_setup,
 	.validate		= vnetmq_validate,
+	.newlink		= vnetmq_newlink,
+	.dellink		= vnetmq_dellink,
+	.policy			= vnetmq_policy,
+	.maxtype		= IFLA_VNETMQ_MAX,
+	.peer_type		= IFLA_VNETMQ_PEER_INFO,
+	.get_link_net		= vnetmq_get_link_net,
 	.get_num_tx_queues	= vnetmq_default_tx_queues,
 	.get_num_rx_queues	= vnetmq_default_rx_queues,
 };

@@ -10,19 +10,21 @@
 
 /**
  * vnetmq_skb_xmit_prep() - make a transmitted skb fit to be received
- * @dev: the vnetmq device
- * @skb: the skb from ndo_start_xmit; not freed here
+ * @dev: the receiving vnetmq device: the sender itself, or its peer
+ * @skb: the skb from ndo_start_xmit, whose skb->dev is the sender; not
+ *	freed here
  *
  * The skb itself crosses to the RX side, not a copy: pages lent by a
  * zerocopy sender are copied first (the receiver may keep them), and
  * what belonged to the transmit path (dst, conntrack, extensions, the
  * priority the sender's qdisc went by) is dropped as __dev_forward_skb()
- * does.  The device and netns do not change, so mark and timestamp stay.
- * GSO skbs cross unsegmented; the checksum state, frags, frag_list and
- * any VLAN tag are left as they are.
+ * does.  Mark and timestamp stay, unless the frame crosses into another
+ * netns (a pair's ends may be in two).  GSO skbs cross unsegmented; the
+ * checksum state, frags, frag_list and any VLAN tag are left as they are.
  *
- * The size rule is is_skb_forwardable()'s without its IFF_UP test: the
- * core transmits only on a running device.
+ * The size rule is is_skb_forwardable()'s, against the receiver's MTU,
+ * without its IFF_UP test: a pair's datapath runs only while both ends
+ * are up.
  *
  * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb: it
  * cannot hold an Ethernet header, or a non-GSO frame exceeds the MTU
@@ -40,7 +42,7 @@ enum skb_drop_reason vnetmq_skb_xmit_prep(struct net_device *dev,
 		return SKB_DROP_REASON_PKT_TOO_BIG;
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
 		return SKB_DROP_REASON_NOMEM;
-	skb_scrub_packet(skb, false);
+	skb_scrub_packet(skb, !net_eq(dev_net(skb->dev), dev_net(dev)));
 	skb->priority = 0;
 	return SKB_NOT_DROPPED_YET;
 }

@@ -3,7 +3,8 @@
  * vnetmq: virtual multiqueue loopback Ethernet device.
  *
  * A frame transmitted on TX queue q is put on the ring of RX queue
- * vnetmq_rxq_for_txq(q) and received by that queue's NAPI poll.
+ * vnetmq_rxq_for_txq(q) and received by that queue's NAPI poll: of the
+ * device itself, or of its peer when two devices are created as a pair.
  *
  * The helpers declared here (queue.c, tc.c, skb.c, ring.c, poll.c) are the
  * driver's logic: they take plain values, one skb, or one RX queue with
@@ -348,6 +349,16 @@ struct vnetmq_backends {
  * @msg_enable: NETIF_MSG_* bits (ethtool -s msglvl)
  * @id: instance number, names the debugfs directory (ethtool -i bus-info)
  * @debugfs: the device's debugfs directory
+ * @peer: the device whose rings the TX queues feed, and whose TX queues
+ *	feed this one's: the device itself, or the other end of a pair.
+ *	Set before the datapath first starts; an end whose peer
+ *	unregisters is handed back to itself (vnetmq_dev_uninit()).
+ *	Written under RTNL, read under RCU-BH by the datapath.
+ * @peer_tracker: the reference a pair's end holds on its peer
+ * @live: the datapath runs: the device is up, and its peer too.  One
+ *	value for both ends of a pair, written on both under RTNL.
+ * @dying: dellink queued the device (and its peer) for unregistering;
+ *	written under RTNL, read by the queue files' writers
  */
 struct vnetmq_priv {
 	struct vnetmq_rxq *rxq;
@@ -362,6 +373,10 @@ struct vnetmq_priv {
 	u32 msg_enable;
 	int id;
 	struct dentry *debugfs;
+	struct net_device __rcu *peer;
+	netdevice_tracker peer_tracker;
+	bool live;
+	bool dying;
 };
 
 /**
@@ -493,6 +508,7 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx,
 int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 			 struct netlink_ext_ack *extack);
 bool vnetmq_is_vnetmq(const struct net_device *dev);
+void vnetmq_pair_link(struct net_device *a, struct net_device *b);
 int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
 			u32 queue, u32 flags);
 void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf);

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite of vnetmq pairs: two real devices registered and linked
+ * with vnetmq_pair_link(), the core of newlink, A with 4 TX and 2 RX queues,
+ * B with 2 TX and 4 RX, so each direction folds differently.  Frames are
+ * sent with netdev_start_xmit() on chosen queues of one end and counted
+ * per RX queue by packet handlers on each end.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/ipv6.h>
+#include <linux/kthread.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+
+#include "test_util.h"
+#include "vnetmq.h"
+
+#define VNETMQ_PT_QUEUES	4
+
+struct vnetmq_ptest {
+	struct net_device *end[2];
+	struct packet_type pt[2];
+	atomic_t rx[2][VNETMQ_PT_QUEUES];
+};
+
+static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
+			    struct packet_type *pt, struct net_device *orig)
+{
+	struct vnetmq_ptest *t = pt->af_packet_priv;
+	int e = pt == &t->pt[1];
+
+	if (skb_rx_queue_recorded(skb) &&
+	    skb_get_rx_queue(skb) < VNETMQ_PT_QUEUES)
+		atomic_inc(&t->rx[e][skb_get_rx_queue(skb)]);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static unsigned int vnetmq_ptest_received(struct vnetmq_ptest *t, int e)
+{
+	unsigned int q, n = 0;
+
+	for (q = 0; q < VNETMQ_PT_QUEUES; q++)
+		n += atomic_read(&t->rx[e][q]);
+	return n;
+}
+
+/* NAPI runs in softirq on its own time: wait for it, boundedly. */
+static bool vnetmq_ptest_wait(struct vnetmq_ptest *t, int e,
+			      unsigned int want)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (vnetmq_ptest_received(t, e) >= want)
+			return true;
+		usleep_range(10000, 20000);
+	}
+	return false;
+}
+
+static struct net_device *vnetmq_ptest_alloc(unsigned int txqs,
+					     unsigned int rxqs)
+{
+	struct net_device *dev;
+
+	dev = alloc_netdev_mqs(sizeof(struct vnetmq_priv), "vnetmqpt%d",
+			       NET_NAME_ENUM, vnetmq_link_ops.setup, txqs,
+			       rxqs);
+	if (!dev)
+		return NULL;
+	dev->rtnl_link_ops = &vnetmq_link_ops;
+	/* No IPv6: its own frames would join the counts. */
+	dev->mtu = IPV6_MIN_MTU - 1;
+	return dev;
+}
+
+static int vnetmq_ptest_init(struct kunit *test)
+{
+	struct vnetmq_ptest *t;
+	int err = -ENOMEM, e;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->end[0] = vnetmq_ptest_alloc(4, 2);
+	t->end[1] = vnetmq_ptest_alloc(2, 4);
+	if (!t->end[0] || !t->end[1])
+		goto err_free;
+	rtnl_lock();
+	err = register_netdevice(t->end[0]);
+	if (err) {
+		rtnl_unlock();
+		goto err_free;
+	}
+	err = register_netdevice(t->end[1]);
+	if (err) {
+		unregister_netdevice(t->end[0]);
+		rtnl_unlock();
+		free_netdev(t->end[1]);
+		return err;
+	}
+	vnetmq_pair_link(t->end[0], t->end[1]);
+	for (e = 0; e < 2 && !err; e++)
+		err = dev_open(t->end[e], NULL);
+	rtnl_unlock();
+	for (e = 0; e < 2; e++) {
+		t->pt[e].type = htons(VNETMQ_TEST_PROTO);
+		t->pt[e].dev = t->end[e];
+		t->pt[e].func = vnetmq_ptest_rcv;
+		t->pt[e].af_packet_priv = t;
+		dev_add_pack(&t->pt[e]);
+	}
+	test->priv = t;
+	return err;
+
+err_free:
+	/* Not registered: needs_free_netdev frees only on unregister. */
+	for (e = 0; e < 2; e++)
+		if (t->end[e] && t->end[e]->reg_state == NETREG_UNINITIALIZED)
+			free_netdev(t->end[e]);
+	return err;
+}
+
+/* Delete one end, as rtnetlink does: both go. */
+static void vnetmq_ptest_delete(struct net_device *dev)
+{
+	LIST_HEAD(list);
+
+	rtnl_lock();
+	vnetmq_link_ops.dellink(dev, &list);
+	unregister_netdevice_many(&list);
+	rtnl_unlock();
+}
+
+static void vnetmq_ptest_exit(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	int e;
+
+	if (!t)
+		return;
+	for (e = 0; e < 2; e++)
+		dev_remove_pack(&t->pt[e]);
+	if (t->end[0])
+		vnetmq_ptest_delete(t->end[0]);
+}
+
+/* Take BQL out of the way: the case is about the ring's own stops. */
+static void vnetmq_ptest_no_bql(struct net_device *dev, u16 q)
+{
+#ifdef CONFIG_BQL
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
+
+	txq->dql.min_limit = DQL_MAX_LIMIT;
+	netdev_tx_reset_queue(txq);
+	txq->dql.adj_limit = DQL_MAX_LIMIT;
+#endif
+}
+
+static void vnetmq_ptest_stats(struct net_device *dev,
+			       struct rtnl_link_stats64 *s)
+{
+	memset(s, 0, sizeof(*s));
+	vnetmq_get_stats64(dev, s);
+}
+
+/*
+ * A's TX queue q reaches B's RX queue q (B has 4), B's TX queue q reaches
+ * A's RX queue q (A has 2); nothing loops back, BQL completes on the
+ * sender, and each side counts its own half.
+ */
+static void vnetmq_ptest_crosses(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct rtnl_link_stats64 s;
+	unsigned int q, i;
+
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(a));
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(b));
+	for (q = 0; q < 4; q++)
+		for (i = 0; i < 10; i++)
+			KUNIT_EXPECT_TRUE(test,
+					  vnetmq_test_xmit(test, a, q, i));
+	for (q = 0; q < 2; q++)
+		for (i = 0; i < 5; i++)
+			KUNIT_EXPECT_TRUE(test,
+					  vnetmq_test_xmit(test, b, q, i));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 40));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 0, 10));
+	for (q = 0; q < 4; q++)
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][q]), 10);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][0]), 5);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][1]), 5);
+
+	vnetmq_ptest_stats(a, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 40);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 10);
+	vnetmq_ptest_stats(b, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_packets, 10);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, 40);
+#ifdef CONFIG_BQL
+	/* Completed by B's NAPI, on A's queues. */
+	for (q = 0; q < 4; q++) {
+		struct dql *dql = &netdev_get_tx_queue(a, q)->dql;
+
+		KUNIT_EXPECT_EQ(test, dql->num_completed, dql->num_queued);
+		KUNIT_EXPECT_GT(test, dql->num_completed, 0);
+	}
+#endif
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, dev_get_iflink(a), b->ifindex);
+	KUNIT_EXPECT_EQ(test, dev_get_iflink(b), a->ifindex);
+	rcu_read_unlock();
+}
+
+/*
+ * B's RX queue 0 hangs: A's TX queue 0, its only feeder, stops when the
+ * ring is full, nothing is lost, and A's TX timeout kicks B's NAPI, which
+ * wakes A's queue once it drains.
+ */
+static void vnetmq_ptest_flow_control(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct netdev_queue *txq = netdev_get_tx_queue(a, 0);
+	struct vnetmq_priv *pa = netdev_priv(a), *pb = netdev_priv(b);
+	unsigned int size = 16, sent = 0;
+	struct rtnl_link_stats64 s;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(b, size, NULL), 0);
+	rtnl_unlock();
+	vnetmq_ptest_no_bql(a, 0);
+	WRITE_ONCE(pb->rxq[0].paused, true);
+	while (sent < 2 * size && vnetmq_test_xmit(test, a, 0, sent))
+		sent++;
+	KUNIT_EXPECT_EQ(test, sent, size);
+	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].stops), 1);
+	/* The other end's queues are not held up. */
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, b, 0, 0));
+
+	WRITE_ONCE(pb->rxq[0].paused, false);
+	local_bh_disable();
+	a->netdev_ops->ndo_tx_timeout(a, 0);
+	local_bh_enable();
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, size));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), size);
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].timeouts), 1);
+	KUNIT_EXPECT_GE(test, u64_stats_read(&pa->txq_stats[0].wakes), 1);
+	vnetmq_ptest_stats(a, &s);
+	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
+	vnetmq_ptest_stats(b, &s);
+	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, size);
+}
+
+/*
+ * An end going down takes the carrier of both, stops the other's TX
+ * queues and drops what waited on its rings; up again, frames cross.
+ */
+static void vnetmq_ptest_peer_down(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct vnetmq_priv *pb = netdev_priv(b);
+	struct rtnl_link_stats64 s;
+	unsigned int i;
+
+	vnetmq_ptest_no_bql(a, 1);
+	WRITE_ONCE(pb->rxq[1].paused, true);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, 1, i));
+	rtnl_lock();
+	dev_close(b);
+	rtnl_unlock();
+	WRITE_ONCE(pb->rxq[1].paused, false);
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(a));
+	KUNIT_EXPECT_FALSE(test, netif_carrier_ok(b));
+	for (i = 0; i < 4; i++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(a, i);
+
+		KUNIT_EXPECT_TRUE(test, netif_xmit_stopped(txq));
+	}
+	KUNIT_EXPECT_FALSE(test, vnetmq_test_xmit(test, a, 1, 3));
+	vnetmq_ptest_stats(b, &s);
+	KUNIT_EXPECT_EQ(test, s.rx_dropped, 3);
+	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&pb->rxq[1].ring[0]));
+
+	/* A stays up alone, then B comes back: the datapath restarts. */
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, dev_open(b, NULL), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, netif_carrier_ok(a));
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, 1, 4));
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, b, 1, 0));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 1));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 0, 1));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][1]), 1);
+}
+
+/*
+ * ethtool -L on B changes where A's TX queues land: with one RX queue
+ * left on B, all four feed it, and the ring's feeders say so.
+ */
+static void vnetmq_ptest_peer_channels(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct vnetmq_priv *pb = netdev_priv(b);
+	unsigned int q;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2, 1), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, READ_ONCE(pb->rxq[0].ring[0].feeders), 4);
+	for (q = 0; q < 4; q++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, q, q));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 4));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), 4);
+}
+
+/*
+ * A queue file on A's queue pair 1 takes A's TX queue 1 from the pair,
+ * and what it writes is received by A, on its ring of class 0; with B
+ * down, a write is dropped and counted rather than left to wait.
+ */
+static void vnetmq_ptest_qfile(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct rtnl_link_stats64 s;
+	struct vnetmq_qfile *qf;
+	struct sk_buff *skb;
+
+	qf = kunit_kzalloc(test, sizeof(*qf), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, qf);
+	vnetmq_qfile_init(qf);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, 1, vnetmq_attach_qfile(a, qf, 1, 0));
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, 1, 0));
+	KUNIT_EXPECT_EQ(test, 1, skb_queue_len(&qf->frames));
+
+	skb = vnetmq_test_frame(test, a, 60, 0, 1);
+	rcu_read_lock_bh();
+	KUNIT_EXPECT_EQ(test, 0, vnetmq_inject(a, 1, skb));
+	rcu_read_unlock_bh();
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 0, 1));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][1]), 1);
+	KUNIT_EXPECT_EQ(test, vnetmq_ptest_received(t, 1), 0);
+
+	rtnl_lock();
+	dev_close(b);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, vnetmq_qfile_writable(qf));
+	skb = vnetmq_test_frame(test, a, 60, 0, 2);
+	rcu_read_lock_bh();
+	KUNIT_EXPECT_EQ(test, 0, vnetmq_inject(a, 1, skb));
+	rcu_read_unlock_bh();
+	/* The core's counter: the frame never reached a ring. */
+	dev_get_stats(a, &s);
+	KUNIT_EXPECT_EQ(test, s.rx_dropped, 1);
+}
+
+struct vnetmq_ptest_sender {
+	struct net_device *dev;
+	unsigned long sent;
+};
+
+/*
+ * Transmit on every TX queue until the device is unregistering.  The
+ * reference keeps it from being freed under the loop; the deleting side
+ * waits for it in netdev_run_todo() until this lets go.
+ */
+static int vnetmq_ptest_send(void *arg)
+{
+	struct vnetmq_ptest_sender *s = arg;
+	struct net_device *dev = s->dev;
+	netdevice_tracker tracker;
+	struct netdev_queue *txq;
+	struct sk_buff *skb;
+	u16 q = 0;
+
+	netdev_hold(dev, &tracker, GFP_KERNEL);
+	while (READ_ONCE(dev->reg_state) == NETREG_REGISTERED) {
+		skb = alloc_skb(NET_SKB_PAD + 60, GFP_KERNEL);
+		if (!skb)
+			break;
+		skb_reserve(skb, NET_SKB_PAD);
+		skb_reset_mac_header(skb);
+		skb_put_zero(skb, 60);
+		eth_hdr(skb)->h_proto = htons(VNETMQ_TEST_PROTO);
+		skb->dev = dev;
+		q = (q + 1) % dev->real_num_tx_queues;
+		skb_set_queue_mapping(skb, q);
+		txq = netdev_get_tx_queue(dev, q);
+		local_bh_disable();
+		__netif_tx_lock(txq, smp_processor_id());
+		if (!netif_xmit_frozen_or_stopped(txq) &&
+		    netdev_start_xmit(skb, dev, txq, false) == NETDEV_TX_OK) {
+			skb = NULL;
+			WRITE_ONCE(s->sent, s->sent + 1);
+		}
+		__netif_tx_unlock(txq);
+		local_bh_enable();
+		kfree_skb(skb);
+		cond_resched();
+	}
+	netdev_put(dev, &tracker);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * Delete the pair through B while a thread transmits on A and frames
+ * wait on B's rings: KASAN and kmemleak watch the teardown.
+ */
+static void vnetmq_ptest_delete_under_traffic(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct vnetmq_ptest_sender s = { .dev = t->end[0] };
+	struct vnetmq_priv *pb = netdev_priv(t->end[1]);
+	struct task_struct *task;
+	int e, i;
+
+	WRITE_ONCE(pb->rxq[0].paused, true);
+	task = kthread_run(vnetmq_ptest_send, &s, "vnetmq-pt-send");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (i = 0; i < 2000 && READ_ONCE(s.sent) < 100; i++)
+		usleep_range(1000, 2000);
+	for (e = 0; e < 2; e++)
+		dev_remove_pack(&t->pt[e]);
+	vnetmq_ptest_delete(t->end[1]);
+	kthread_stop(task);
+	KUNIT_EXPECT_GE(test, s.sent, 100);
+	t->end[0] = NULL;
+	test->priv = NULL;
+}
+
+static struct kunit_case vnetmq_ptest_cases[] = {
+	KUNIT_CASE(vnetmq_ptest_crosses),
+	KUNIT_CASE(vnetmq_ptest_flow_control),
+	KUNIT_CASE(vnetmq_ptest_peer_down),
+	KUNIT_CASE(vnetmq_ptest_peer_channels),
+	KUNIT_CASE(vnetmq_ptest_qfile),
+	KUNIT_CASE(vnetmq_ptest_delete_under_traffic),
+	{}
+};
+
+static struct kunit_suite vnetmq_ptest_suite = {
+	.name = "vnetmq_pair",
+	.init = vnetmq_ptest_init,
+	.exit = vnetmq_ptest_exit,
+	.test_cases = vnetmq_ptest_cases,
+};
+
+kunit_test_suite(vnetmq_ptest_suite);
