@@ -21,8 +21,11 @@ main() {
 	check_words PATHS path "$PATHS" "$ALL_PATHS"
 	reset_results faults
 	[ -x "$KBUILD/linux" ] || die "no rig kernel at $KBUILD/linux: run 'make kernel' first"
-	range=$("$PY" "$VNETMQ_REPO/tools/text-range.py" "$KBUILD/linux" \
-		"$KBUILD/drivers/net/vnetmq/built-in.a") ||
+	# Not pair.o: registering a device runs under its newlink, and the
+	# core's allocations there (kobjects, sysfs, names) are not vnetmq's;
+	# vnetmq's own (ndo_init) stay in range.
+	range=$("$PY" "$VNETMQ_REPO/tools/text-range.py" --leave-out pair.o \
+		"$KBUILD/linux" "$KBUILD/drivers/net/vnetmq/built-in.a") ||
 		die "cannot place vnetmq's text in $KBUILD/linux; is it built in?"
 	# No range to reject (0 0) on a kernel without kmemleak (make
 	# coverage's): there is no allocation of its to spare.

@@ -5,7 +5,8 @@ non-relocatable kernel: what the fault-injection stack-trace filters
 need.  The code is one object, or each object of a built-in.a (KUnit
 objects left out), placed by the functions whose names are unique in
 the kernel; the objects must lie back to back, with only alignment
-between them."""
+between them.  --leave-out names an object of the archive to leave out
+too; the others must still lie back to back (it is first or last)."""
 
 import argparse
 import subprocess
@@ -65,14 +66,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("linux")
     parser.add_argument("code", help="an object, or a built-in.a")
+    parser.add_argument("--leave-out", action="append", default=[],
+                        metavar="OBJ", help="an object of the built-in.a")
     args = parser.parse_args()
     functions = kernel_functions(args.linux)
     folder = Path(args.code).parent
     objs = [args.code]
     if args.code.endswith(".a"):
+        members = [Path(m).name for m in run("ar", "t", args.code).split()]
+        for name in args.leave_out:
+            if name not in members:
+                sys.exit(f"text-range: {args.code} has no {name} to leave out")
         objs = [m for m in run("ar", "t", args.code).split()
                 if not m.endswith("_test.o")
-                and Path(m).name != "test_util.o"]
+                and Path(m).name not in ["test_util.o", *args.leave_out]]
     spans = sorted(filter(None, (placed(str(folder / Path(m).name), functions)
                                  for m in objs)))
     for (_, end), (start, _) in zip(spans, spans[1:]):

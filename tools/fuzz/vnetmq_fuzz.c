@@ -822,17 +822,18 @@ static size_t nest_end(unsigned char *msg, size_t start, size_t off)
 }
 
 /*
- * One RTM_NEWLINK of kind vnetmq, for DEV and, if given, a PEER in the
- * netns NS_FD refers to (none if < 0); with FUZZ, the peer's ifinfomsg
- * and attributes are random, cut short, or stray.  Buffers of its own:
- * the set-up calls it with no worker's.  The kernel's answer: 0 or a
- * negative errno.
+ * One RTM_NEWLINK of kind vnetmq, for DEV with TX and RX queues and, if
+ * given, a PEER in the netns NS_FD refers to (none if < 0); with FUZZ,
+ * the peer's ifinfomsg and attributes are random, cut short, or stray.
+ * Buffers of its own: the set-up calls it with no worker's.  The
+ * kernel's answer: 0 or a negative errno (-EIO if none came).
  */
 static int rtnl_newlink(struct worker *w, const char *dev, const char *peer,
-			int ns_fd, int fuzz)
+			int ns_fd, unsigned int tx, unsigned int rx, int fuzz)
 {
 	size_t room = 4096, off = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	unsigned char msg[4096] __attribute__((aligned(4))), ans[4096];
+	unsigned char msg[4096] __attribute__((aligned(4)));
+	unsigned char ans[4096] __attribute__((aligned(4)));
 	struct nlmsghdr *n = (struct nlmsghdr *)msg;
 	struct ifinfomsg ifm = { 0 };
 	size_t li, data, pi;
@@ -846,6 +847,8 @@ static int rtnl_newlink(struct worker *w, const char *dev, const char *peer,
 	n->nlmsg_type = RTM_NEWLINK;
 	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 	off += nla_put(msg + off, room - off, IFLA_IFNAME, dev, strlen(dev) + 1);
+	off += nla_put(msg + off, room - off, IFLA_NUM_TX_QUEUES, &tx, 4);
+	off += nla_put(msg + off, room - off, IFLA_NUM_RX_QUEUES, &rx, 4);
 	li = off;
 	off += nla_put(msg + off, room - off, IFLA_LINKINFO | NLA_F_NESTED,
 		       "", 0);
@@ -886,9 +889,13 @@ static int rtnl_newlink(struct worker *w, const char *dev, const char *peer,
 	if (send(fd, msg, off, 0) == (ssize_t)off) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct nlmsgerr *e = NLMSG_DATA((struct nlmsghdr *)ans);
+		int ready;
 
-		if (poll(&p, 1, 2000) == 1 &&
-		    recv(fd, ans, sizeof(ans), 0) >=
+		/* The watchdog's signal interrupts a wait, not the request. */
+		do {
+			ready = poll(&p, 1, 2000);
+		} while (ready < 0 && errno == EINTR);
+		if (ready == 1 && recv(fd, ans, sizeof(ans), 0) >=
 		    (ssize_t)NLMSG_LENGTH(sizeof(*e)))
 			err = e->error;
 	}
@@ -896,20 +903,27 @@ static int rtnl_newlink(struct worker *w, const char *dev, const char *peer,
 	return err;
 }
 
+/*
+ * A pair of this worker's own names, maybe with its peer in the fuzz
+ * netns, then gone again: deleted whatever the answer (none may have
+ * come for a request that was done, or a pair may be left over).
+ */
 static int op_rtnl(struct worker *w)
 {
-	char path[64];
+	char path[64], dev[IFNAMSIZ], peer[IFNAMSIZ];
 	int ns_fd, err;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", NS);
+	snprintf(dev, sizeof(dev), "vnmqz%u.%u", w->proc, w->idx);
+	snprintf(peer, sizeof(peer), "vnmqz%u.%up", w->proc, w->idx);
 	ns_fd = chance(w, 50) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	err = rtnl_newlink(w, "vnetmqfz", "vnetmqfzp", ns_fd, 1);
+	err = rtnl_newlink(w, dev, peer, ns_fd, 1 + below(w, 8),
+			   1 + below(w, 8), 1);
 	if (ns_fd >= 0)
 		close(ns_fd);
-	logop(w, "rtnl newlink pair vnetmqfz%s: %d", ns_fd >= 0 ? " (peer in "
-	      NS ")" : "", err);
-	if (!err)
-		runf(w, "ip link del vnetmqfz");
+	logop(w, "rtnl newlink pair %s%s: %d", dev, ns_fd >= 0 ?
+	      " (peer in " NS ")" : "", err);
+	runf(w, "ip link del %s", dev);
 	return !err;
 }
 
@@ -962,7 +976,7 @@ static void dev_create(struct worker *w, const char *dev)
 		snprintf(path, sizeof(path), "/run/netns/%s", NS);
 		snprintf(peer, sizeof(peer), "%sp", dev);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || rtnl_newlink(w, dev, peer, fd, 0)) {
+		if (fd < 0 || rtnl_newlink(w, dev, peer, fd, tx, rx, 0)) {
 			if (fd >= 0)
 				close(fd);
 			return;

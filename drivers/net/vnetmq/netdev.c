@@ -201,9 +201,9 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct vnetmq_txq_map *map = &priv->txq_map[qi];
 	struct net_device *rcv = vnetmq_peer(dev);
 	struct vnetmq_priv *rpriv = netdev_priv(rcv);
+	struct vnetmq_qfile *qf = NULL;
 	enum skb_drop_reason reason;
 	struct vnetmq_ring *ring;
-	struct vnetmq_qfile *qf;
 	struct vnetmq_rxq *rq;
 	unsigned int start;
 	unsigned int len;
@@ -211,12 +211,17 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 
 	/* A TX queue above the real count has no mapping: a sender that
 	 * picked it before ethtool -L took it away (a packet socket that
-	 * bypasses the qdisc, pktgen) may still transmit on it.
+	 * bypasses the qdisc, pktgen) may still transmit on it.  A frame
+	 * for a queue file stays on this device: the peer's MTU and netns
+	 * are none of its business.
 	 */
-	if (unlikely(qi >= READ_ONCE(dev->real_num_tx_queues)))
+	if (unlikely(qi >= READ_ONCE(dev->real_num_tx_queues))) {
 		reason = SKB_DROP_REASON_DEV_READY;
-	else
-		reason = vnetmq_skb_xmit_prep(rcv, skb);
+	} else {
+		qf = vnetmq_backend_lookup(&priv->backends, qi,
+					   vnetmq_pairs(dev));
+		reason = vnetmq_skb_xmit_prep(qf ? dev : rcv, skb);
+	}
 	/* Refused, not taken: the core counts it. */
 	if (unlikely(reason)) {
 		dev_core_stats_tx_dropped_inc(dev);
@@ -224,7 +229,6 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		return NETDEV_TX_OK;
 	}
 	skb_tx_timestamp(skb);
-	qf = vnetmq_backend_lookup(&priv->backends, qi, vnetmq_pairs(dev));
 	if (qf)
 		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
 	len = skb->len;
@@ -998,6 +1002,7 @@ static void vnetmq_unpair(struct net_device *dev, struct net_device *peer)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 
+	WARN_ON_ONCE(priv->live);
 	rcu_assign_pointer(priv->peer, dev);
 	netdev_put(peer, &priv->peer_tracker);
 	vnetmq_map_txqs(dev);
@@ -1332,15 +1337,16 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_coal);
  * (dellink).  Carrier is off until both ends are up.
  *
  * Context: RTNL.
+ * Return: 0, or -EBUSY (and a warning) if either is up.
  */
-void vnetmq_pair_link(struct net_device *a, struct net_device *b)
+int vnetmq_pair_link(struct net_device *a, struct net_device *b)
 {
 	struct vnetmq_priv *pa = netdev_priv(a), *pb = netdev_priv(b);
 
 	ASSERT_RTNL();
 	/* Up alone, either would run a datapath of its own. */
 	if (WARN_ON_ONCE(netif_running(a) || netif_running(b)))
-		return;
+		return -EBUSY;
 	netif_carrier_off(a);
 	netif_carrier_off(b);
 	netdev_hold(b, &pa->peer_tracker, GFP_KERNEL);
@@ -1348,6 +1354,7 @@ void vnetmq_pair_link(struct net_device *a, struct net_device *b)
 	rcu_assign_pointer(pa->peer, b);
 	rcu_assign_pointer(pb->peer, a);
 	vnetmq_apply_topology(a);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_pair_link);
 
@@ -1385,102 +1392,6 @@ static int vnetmq_validate(struct nlattr *tb[], struct nlattr *data[],
 		return err;
 	return vnetmq_validate_queues(tb[IFLA_NUM_RX_QUEUES], "RX", extack);
 }
-
-/*
- * Deleting an end deletes both.  The peer may be in another netns, whose
- * own work unregisters it; each end is queued once.
- */
-static void vnetmq_dellink(struct net_device *dev, struct list_head *head)
-{
-	struct vnetmq_priv *priv = netdev_priv(dev);
-	struct net_device *peer = vnetmq_peer(dev);
-
-	if (priv->dying)
-		return;
-	WRITE_ONCE(priv->dying, true);
-	unregister_netdevice_queue(dev, head);
-	if (peer == dev)
-		return;
-	priv = netdev_priv(peer);
-	WRITE_ONCE(priv->dying, true);
-	unregister_netdevice_queue_net(dev_net(dev), peer, head);
-}
-
-/*
- * The peer is created and registered first, as veth's: its name is
- * taken before @dev's, which the core picked without knowing of it.
- * The core validated the peer's attributes (rtnl_get_peer_net()).  The
- * peer is configured (brought up, if asked) only once it is paired: up
- * alone, it would start a datapath of its own.
- */
-static int vnetmq_newlink(struct net_device *dev,
-			  struct rtnl_newlink_params *params,
-			  struct netlink_ext_ack *extack)
-{
-	struct net *peer_net = rtnl_newlink_peer_net(params);
-	struct nlattr *peer_tb[IFLA_MAX + 1];
-	struct nlattr **data = params->data;
-	struct nlattr **tb = params->tb;
-	unsigned char name_assign_type;
-	struct net_device *peer;
-	struct ifinfomsg *ifmp;
-	char ifname[IFNAMSIZ];
-	LIST_HEAD(both);
-	int err;
-
-	if (!data || !data[IFLA_VNETMQ_PEER_INFO])
-		return register_netdevice(dev);
-
-	ifmp = nla_data(data[IFLA_VNETMQ_PEER_INFO]);
-	err = rtnl_nla_parse_ifinfomsg(peer_tb, data[IFLA_VNETMQ_PEER_INFO],
-				       extack);
-	if (err < 0)
-		return err;
-	if (peer_tb[IFLA_IFNAME]) {
-		nla_strscpy(ifname, peer_tb[IFLA_IFNAME], IFNAMSIZ);
-		name_assign_type = NET_NAME_USER;
-	} else {
-		snprintf(ifname, IFNAMSIZ, VNETMQ_DRV_NAME "%%d");
-		name_assign_type = NET_NAME_ENUM;
-	}
-	peer = rtnl_create_link(peer_net, ifname, name_assign_type,
-				&vnetmq_link_ops, peer_tb, extack);
-	if (IS_ERR(peer))
-		return PTR_ERR(peer);
-	/* As veth's: an index for the peer only with one for @dev. */
-	if (dev->ifindex)
-		peer->ifindex = ifmp->ifi_index;
-	err = register_netdevice(peer);
-	if (err) {
-		free_netdev(peer);
-		return err;
-	}
-	if (tb[IFLA_IFNAME])
-		nla_strscpy(dev->name, tb[IFLA_IFNAME], IFNAMSIZ);
-	else
-		snprintf(dev->name, IFNAMSIZ, VNETMQ_DRV_NAME "%%d");
-	err = register_netdevice(dev);
-	if (err) {
-		unregister_netdevice(peer);
-		return err;
-	}
-	vnetmq_pair_link(dev, peer);
-	err = rtnl_configure_link(peer, ifmp, 0, NULL);
-	if (err) {
-		vnetmq_dellink(dev, &both);
-		unregister_netdevice_many(&both);
-	}
-	return err;
-}
-
-static struct net *vnetmq_get_link_net(const struct net_device *dev)
-{
-	return dev_net(vnetmq_peer(dev));
-}
-
-static const struct nla_policy vnetmq_policy[IFLA_VNETMQ_MAX + 1] = {
-	[IFLA_VNETMQ_PEER_INFO]	= { .len = sizeof(struct ifinfomsg) },
-};
 
 static unsigned int vnetmq_default_tx_queues(void)
 {

@@ -21,6 +21,7 @@
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/wait.h>
+#include <net/netlink.h>
 
 struct ethtool_channels;
 struct ethtool_stats;
@@ -508,13 +509,21 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx,
 int vnetmq_set_ring_size(struct net_device *dev, unsigned int size,
 			 struct netlink_ext_ack *extack);
 bool vnetmq_is_vnetmq(const struct net_device *dev);
-void vnetmq_pair_link(struct net_device *a, struct net_device *b);
+int vnetmq_pair_link(struct net_device *a, struct net_device *b);
 int vnetmq_attach_qfile(struct net_device *dev, struct vnetmq_qfile *qf,
 			u32 queue, u32 flags);
 void vnetmq_detach_qfile(struct net_device *dev, struct vnetmq_qfile *qf);
 int vnetmq_inject(struct net_device *dev, u16 queue, struct sk_buff *skb);
 bool vnetmq_qfile_writable(struct vnetmq_qfile *qf);
 void vnetmq_set_coal(struct net_device *dev, u32 frames, u32 usecs);
+
+/* pair.c: pairs over rtnetlink */
+struct rtnl_newlink_params;
+extern const struct nla_policy vnetmq_policy[];
+int vnetmq_newlink(struct net_device *dev, struct rtnl_newlink_params *params,
+		   struct netlink_ext_ack *extack);
+void vnetmq_dellink(struct net_device *dev, struct list_head *head);
+struct net *vnetmq_get_link_net(const struct net_device *dev);
 
 /* qfile.c: /dev/vnetmq */
 int vnetmq_qfile_register(void);
