@@ -126,26 +126,6 @@ static void vnetmq_itest_exit(struct kunit *test)
 	rtnl_unlock();
 }
 
-/* Take BQL out of the way: the test is about the ring's own stops. */
-static void vnetmq_itest_no_bql(struct net_device *dev, u16 q)
-{
-#ifdef CONFIG_BQL
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
-
-	txq->dql.min_limit = DQL_MAX_LIMIT;
-	netdev_tx_reset_queue(txq);
-	/* dql_reset() leaves adj_limit alone until the first completion. */
-	txq->dql.adj_limit = DQL_MAX_LIMIT;
-#endif
-}
-
-static void vnetmq_itest_stats(struct net_device *dev,
-			       struct rtnl_link_stats64 *s)
-{
-	memset(s, 0, sizeof(*s));
-	vnetmq_get_stats64(dev, s);
-}
-
 static void vnetmq_itest_mapping(struct kunit *test)
 {
 	struct vnetmq_itest *t = test->priv;
@@ -162,7 +142,7 @@ static void vnetmq_itest_mapping(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->rx[1], 20);	/* from tx 1 and 3 */
 	KUNIT_EXPECT_EQ(test, t->unrecorded, 0);
 
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 40);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 40);
 	KUNIT_EXPECT_EQ(test, s.tx_bytes, 40 * 60);
@@ -195,8 +175,8 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, size, NULL), 0);
 	rtnl_unlock();
-	vnetmq_itest_no_bql(t->dev, 0);
-	vnetmq_itest_no_bql(t->dev, 2);
+	vnetmq_test_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 2);
 	WRITE_ONCE(rq->paused, true);
 
 	while (sent0 < 2 * size && vnetmq_test_xmit(test, t->dev, 0, sent0))
@@ -225,7 +205,7 @@ static void vnetmq_itest_flow_control_and_timeout(struct kunit *test)
 	KUNIT_EXPECT_GE(test, u64_stats_read(&priv->txq_stats[0].wakes), 1);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 100));
 
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
 }
@@ -290,7 +270,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	unsigned int i;
 	int err;
 
-	vnetmq_itest_no_bql(t->dev, 3);
+	vnetmq_test_no_bql(t->dev, 3);
 	WRITE_ONCE(priv->rxq[1].paused, true);
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 3, i));
@@ -314,7 +294,7 @@ static void vnetmq_itest_set_queues_delivers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->rx[0], 3);
 
 	/* Totals still count the queues that went idle. */
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 8);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 8);
 
@@ -422,14 +402,14 @@ static void vnetmq_itest_close_drops(struct kunit *test)
 	struct rtnl_link_stats64 s;
 	unsigned int i;
 
-	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 0);
 	WRITE_ONCE(priv->rxq[0].paused, true);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, i));
 	rtnl_lock();
 	dev_close(t->dev);
 	rtnl_unlock();
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 3);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 3);
 	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&priv->rxq[0].ring[0]));
@@ -479,7 +459,7 @@ static void vnetmq_itest_stats_reset(struct kunit *test)
 
 	vnetmq_itest_ten_per_txq(test, 0);
 	vnetmq_stats_reset(t->dev);
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.rx_packets + s.rx_bytes + s.tx_packets +
 			      s.tx_bytes, 0);
 	KUNIT_ASSERT_EQ(test, vnetmq_get_sset_count(t->dev, ETH_SS_STATS),
@@ -492,7 +472,7 @@ static void vnetmq_itest_stats_reset(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 100));
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 101));
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 42));
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 2);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 2);
 	KUNIT_EXPECT_EQ(test, s.rx_bytes, 2 * 60);
@@ -523,7 +503,7 @@ static void vnetmq_itest_stats_reset_queue(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_rx(t->dev, 1), 0);
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_tx(t->dev, 1), 10);
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_qstat_tx(t->dev, 2), 0);
-	vnetmq_itest_stats(t->dev, &s);
+	vnetmq_test_stats(t->dev, &s);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 20);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 30);
 
@@ -609,7 +589,7 @@ static void vnetmq_itest_unregister_removes_devices(struct kunit *test)
 	if (!err) {
 		priv = netdev_priv(dev[0]);
 		WRITE_ONCE(priv->rxq[0].paused, true);
-		vnetmq_itest_no_bql(dev[0], 0);
+		vnetmq_test_no_bql(dev[0], 0);
 		t->dev = dev[0];
 		for (i = 0; i < 3; i++)
 			KUNIT_EXPECT_TRUE(test,
@@ -670,8 +650,8 @@ static void vnetmq_itest_classes_isolate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, 32, NULL), 0);
 	rtnl_unlock();
 	KUNIT_EXPECT_EQ(test, rq->ring[1].size, 16);
-	vnetmq_itest_no_bql(t->dev, 0);
-	vnetmq_itest_no_bql(t->dev, 2);
+	vnetmq_test_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 2);
 	WRITE_ONCE(rq->paused, true);
 
 	while (sent0 < 64 && vnetmq_test_xmit(test, t->dev, 0, sent0))
@@ -794,7 +774,7 @@ static void vnetmq_itest_coal_frames(struct kunit *test)
 	u64 polls = vnetmq_itest_polls(t->dev, 0);
 	unsigned int i;
 
-	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, 4, VNETMQ_T_NO_TIMER);
 	vnetmq_itest_busy(t->dev);
 	for (i = 0; i < 3; i++)
@@ -818,7 +798,7 @@ static void vnetmq_itest_coal_timer(struct kunit *test)
 	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	u64 polls = vnetmq_itest_polls(t->dev, 1);
 
-	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_test_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
 	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
@@ -840,7 +820,7 @@ static void vnetmq_itest_coal_quiet(struct kunit *test)
 	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	u64 polls = vnetmq_itest_polls(t->dev, 1);
 
-	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_test_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
 	vnetmq_itest_last_poll(t->dev, NSEC_PER_SEC, NSEC_PER_MSEC);
@@ -861,7 +841,7 @@ static void vnetmq_itest_coal_threaded(struct kunit *test)
 	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	int err;
 
-	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_test_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, 2, VNETMQ_T_NO_TIMER);
 	err = dev_set_threaded(t->dev, NETDEV_NAPI_THREADED_ENABLED);
 	KUNIT_ASSERT_EQ(test, err, 0);
@@ -889,7 +869,7 @@ static void vnetmq_itest_coal_records_poll(struct kunit *test)
 	bool recorded = false;
 	int cpu;
 
-	vnetmq_itest_no_bql(t->dev, 1);
+	vnetmq_test_no_bql(t->dev, 1);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
 	vnetmq_itest_last_poll(t->dev, 2 * NSEC_PER_SEC, 0);
@@ -918,7 +898,7 @@ static void vnetmq_itest_coal_stopped(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(t->dev, size, NULL), 0);
 	rtnl_unlock();
-	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
 	vnetmq_itest_busy(t->dev);
@@ -946,7 +926,7 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	struct vnetmq_priv *priv = netdev_priv(t->dev);
 	struct vnetmq_rxq *rq = &priv->rxq[0];
 
-	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 0);
 	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES,
 			      VNETMQ_T_NO_TIMER);
 	vnetmq_itest_busy(t->dev);
@@ -959,7 +939,7 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 100);
 	KUNIT_EXPECT_EQ(test, dev_open(t->dev, NULL), 0);
 	rtnl_unlock();
-	vnetmq_itest_no_bql(t->dev, 0);
+	vnetmq_test_no_bql(t->dev, 0);
 	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 0, 1));
 	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER, &rq->flags));

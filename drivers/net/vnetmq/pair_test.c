@@ -150,25 +150,6 @@ static void vnetmq_ptest_exit(struct kunit *test)
 		vnetmq_ptest_delete(t->end[0]);
 }
 
-/* Take BQL out of the way: the case is about the ring's own stops. */
-static void vnetmq_ptest_no_bql(struct net_device *dev, u16 q)
-{
-#ifdef CONFIG_BQL
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
-
-	txq->dql.min_limit = DQL_MAX_LIMIT;
-	netdev_tx_reset_queue(txq);
-	txq->dql.adj_limit = DQL_MAX_LIMIT;
-#endif
-}
-
-static void vnetmq_ptest_stats(struct net_device *dev,
-			       struct rtnl_link_stats64 *s)
-{
-	memset(s, 0, sizeof(*s));
-	vnetmq_get_stats64(dev, s);
-}
-
 /*
  * A's TX queue q reaches B's RX queue q % 2, B's TX queues A's one RX
  * queue; nothing loops back, BQL completes on the sender, and each side
@@ -200,10 +181,10 @@ static void vnetmq_ptest_crosses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][0]), 5 + 6);
 	KUNIT_EXPECT_EQ(test, vnetmq_ptest_received(t, 0), 11);
 
-	vnetmq_ptest_stats(a, &s);
+	vnetmq_test_stats(a, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 10);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 11);
-	vnetmq_ptest_stats(b, &s);
+	vnetmq_test_stats(b, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_packets, 11);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, 10);
 #ifdef CONFIG_BQL
@@ -238,7 +219,7 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(b, size, NULL), 0);
 	rtnl_unlock();
-	vnetmq_ptest_no_bql(a, 0);
+	vnetmq_test_no_bql(a, 0);
 	WRITE_ONCE(pb->rxq[0].paused, true);
 	while (sent < 2 * size && vnetmq_test_xmit(test, a, 0, sent))
 		sent++;
@@ -257,9 +238,9 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].timeouts), 1);
 	KUNIT_EXPECT_GE(test, u64_stats_read(&pa->txq_stats[0].wakes), 1);
-	vnetmq_ptest_stats(a, &s);
+	vnetmq_test_stats(a, &s);
 	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
-	vnetmq_ptest_stats(b, &s);
+	vnetmq_test_stats(b, &s);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
 	KUNIT_EXPECT_EQ(test, s.rx_packets, size - 1);
 }
@@ -276,7 +257,7 @@ static void vnetmq_ptest_peer_down(struct kunit *test)
 	struct rtnl_link_stats64 s;
 	unsigned int i;
 
-	vnetmq_ptest_no_bql(a, 1);
+	vnetmq_test_no_bql(a, 1);
 	WRITE_ONCE(pb->rxq[1].paused, true);
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, 1, i));
@@ -292,7 +273,7 @@ static void vnetmq_ptest_peer_down(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, netif_xmit_stopped(txq));
 	}
 	KUNIT_EXPECT_FALSE(test, vnetmq_test_xmit(test, a, 1, 3));
-	vnetmq_ptest_stats(b, &s);
+	vnetmq_test_stats(b, &s);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 3);
 	KUNIT_EXPECT_TRUE(test, vnetmq_ring_empty(&pb->rxq[1].ring[0]));
 

@@ -102,6 +102,36 @@ bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
 	return rc == NETDEV_TX_OK;
 }
 
+/**
+ * vnetmq_test_no_bql() - take BQL out of a TX queue's way
+ * @dev: the device
+ * @q: the TX queue
+ *
+ * For cases about the rings' own stops: BQL would stop the queue first.
+ */
+void vnetmq_test_no_bql(struct net_device *dev, u16 q)
+{
+#ifdef CONFIG_BQL
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q);
+
+	txq->dql.min_limit = DQL_MAX_LIMIT;
+	netdev_tx_reset_queue(txq);
+	/* dql_reset() leaves adj_limit alone until the first completion. */
+	txq->dql.adj_limit = DQL_MAX_LIMIT;
+#endif
+}
+
+/**
+ * vnetmq_test_stats() - the counters vnetmq itself keeps for a device
+ * @dev: the device
+ * @s: filled with them; the core's own drop counters are not added
+ */
+void vnetmq_test_stats(struct net_device *dev, struct rtnl_link_stats64 *s)
+{
+	memset(s, 0, sizeof(*s));
+	vnetmq_get_stats64(dev, s);
+}
+
 MODULE_DESCRIPTION("KUnit tests for the vnetmq driver");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -15,5 +15,7 @@ struct sk_buff *vnetmq_test_frame(struct kunit *test, struct net_device *dev,
 u32 vnetmq_test_seq(const struct sk_buff *skb);
 bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
 		      u32 seq);
+void vnetmq_test_no_bql(struct net_device *dev, u16 q);
+void vnetmq_test_stats(struct net_device *dev, struct rtnl_link_stats64 *s);
 
 #endif /* _VNETMQ_TEST_UTIL_H */

@@ -21,18 +21,15 @@ import socket
 import struct
 import sys
 
+from vnetmq_nlraw import (NETLINK_CAP_ACK, NETLINK_EXT_ACK, NLM_F_ACK,
+                          NLM_F_REQUEST, NLMSG_ERROR, SOL_NETLINK, answer,
+                          attr, u32)
+
 NETLINK_ROUTE = 0
 RTM_NEWLINK = 16
-NLM_F_REQUEST = 0x1
-NLM_F_ACK = 0x4
 NLM_F_EXCL = 0x200
 NLM_F_CREATE = 0x400
-NLMSG_ERROR = 0x2
-NLM_F_ACK_TLVS = 0x200
 NLA_F_NESTED = 0x8000
-NLMSGERR_ATTR_MSG = 1
-SOL_NETLINK = 270
-NETLINK_EXT_ACK = 11
 IFLA_IFNAME = 3
 IFLA_LINKINFO = 18
 IFLA_NET_NS_PID = 19
@@ -44,17 +41,6 @@ IFLA_INFO_DATA = 2
 IFLA_VNETMQ_PEER_INFO = 1
 IFINFOMSG = struct.Struct("BxHiII")
 IFF_UP = 0x1
-
-
-def attr(kind, payload):
-    """A netlink attribute, padded."""
-    hdr = struct.pack("HH", 4 + len(payload), kind)
-    return hdr + payload + b"\0" * (-len(payload) % 4)
-
-
-def u32(kind, value):
-    """A u32 attribute."""
-    return attr(kind, struct.pack("I", value))
 
 
 def link_attrs(name, queues):
@@ -86,22 +72,6 @@ def request(args, ns_fd):
                        0) + body
 
 
-def answer(payload, flags):
-    """The error of an NLMSG_ERROR payload and its extack message."""
-    err = -struct.unpack_from("i", payload)[0]
-    msg = ""
-    if flags & NLM_F_ACK_TLVS:
-        off = 4 + struct.unpack_from("I", payload, 4)[0] if err else 20
-        while off + 4 <= len(payload):
-            alen, kind = struct.unpack_from("HH", payload, off)
-            if alen < 4:
-                break
-            if kind & 0x3fff == NLMSGERR_ATTR_MSG:
-                msg = payload[off + 4:off + alen].rstrip(b"\0").decode()
-            off += (alen + 3) & ~3
-    return err, msg
-
-
 def main():
     """Parse the arguments, send the request, report the answer."""
     parser = argparse.ArgumentParser(
@@ -127,6 +97,8 @@ def main():
     with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
                        NETLINK_ROUTE) as sock:
         sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        # The request is not echoed: answer() finds the TLVs after it.
+        sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         sock.send(request(args, ns_fd))
         data = sock.recv(65536)
     _, kind, flags, _, _ = struct.unpack_from("IHHII", data)
