@@ -2,7 +2,7 @@
 /*
  * vnetmq ethtool operations: channels (-L), rings (-G), coalescing (-C),
  * stats (-S) and the message level (-s msglvl).  Offloads (-k/-K) are
- * the core's.
+ * the core's; receive steering's (-x/-X, -n/-N) are steer.c's.
  */
 
 #include <kunit/visibility.h>
@@ -110,6 +110,11 @@ static int vnetmq_set_coalesce(struct net_device *dev,
 const struct ethtool_ops vnetmq_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
 				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
+	.supported_input_xfrm	= RXH_XFRM_SYM_XOR | RXH_XFRM_SYM_OR_XOR,
+	.rxfh_per_ctx_fields	= 1,
+	.rxfh_per_ctx_key	= 1,
+	.cap_rss_rxnfc_adds	= 1,
+	.rxfh_max_num_contexts	= VNETMQ_RSS_MAX_CTX,
 	.get_drvinfo		= vnetmq_get_drvinfo,
 	.get_msglevel		= vnetmq_get_msglevel,
 	.set_msglevel		= vnetmq_set_msglevel,
@@ -124,5 +129,17 @@ const struct ethtool_ops vnetmq_ethtool_ops = {
 	.get_sset_count		= vnetmq_get_sset_count,
 	.get_strings		= vnetmq_get_strings,
 	.get_ethtool_stats	= vnetmq_get_ethtool_stats,
+	.get_rx_ring_count	= vnetmq_get_rx_ring_count,
+	.get_rxfh_key_size	= vnetmq_get_rxfh_key_size,
+	.get_rxfh_indir_size	= vnetmq_get_rxfh_indir_size,
+	.get_rxfh		= vnetmq_get_rxfh,
+	.set_rxfh		= vnetmq_set_rxfh,
+	.get_rxfh_fields	= vnetmq_get_rxfh_fields,
+	.set_rxfh_fields	= vnetmq_set_rxfh_fields,
+	.create_rxfh_context	= vnetmq_create_rxfh_context,
+	.modify_rxfh_context	= vnetmq_modify_rxfh_context,
+	.remove_rxfh_context	= vnetmq_remove_rxfh_context,
+	.get_rxnfc		= vnetmq_get_rxnfc,
+	.set_rxnfc		= vnetmq_set_rxnfc,
 };
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_ethtool_ops);

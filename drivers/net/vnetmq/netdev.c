@@ -31,6 +31,8 @@
 #define VNETMQ_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
 			 NETIF_F_RXCSUM | NETIF_F_HIGHDMA | \
 			 NETIF_F_GSO_SOFTWARE)
+/* What a pair's receiving end does as a NIC (steer.c). */
+#define VNETMQ_STEER_FEATURES	(NETIF_F_RXHASH | NETIF_F_NTUPLE)
 
 static DEFINE_IDA(vnetmq_ida);
 
@@ -208,6 +210,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	unsigned int start;
 	unsigned int len;
 	bool stopped;
+	u32 rxq;
 
 	/* A TX queue above the real count has no mapping: a sender that
 	 * picked it before ethtool -L took it away (a packet socket that
@@ -232,7 +235,19 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	if (qf)
 		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
 	len = skb->len;
-	rq = &rpriv->rxq[map->rxq];
+	if (rcv == dev) {
+		rq = &rpriv->rxq[map->rxq];
+	} else {
+		/* The receiving end steers, as a NIC: RSS, ntuple. */
+		rxq = vnetmq_steer_rx(rcv, skb);
+		if (unlikely(rxq == VNETMQ_STEER_DROP)) {
+			vnetmq_txq_count(st, len, false);
+			dev_core_stats_rx_dropped_inc(rcv);
+			kfree_skb(skb);
+			return NETDEV_TX_OK;
+		}
+		rq = &rpriv->rxq[rxq];
+	}
 	ring = &rq->ring[map->tc];
 
 	/* Account before the frame is visible: the RX queue's NAPI may
@@ -244,6 +259,13 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	if (unlikely(vnetmq_ring_free(ring) < map->feeders)) {
 		start = vnetmq_ring_start_thrs(READ_ONCE(ring->size),
 					       map->feeders);
+		/* Steered, a TX queue feeds every RX queue's ring of its
+		 * class: it records the one it stops on, whose poll alone
+		 * wakes it.  Ordered before the wakers' test of the ring's
+		 * STOPPED bit by vnetmq_ring_mark_stopped().
+		 */
+		if (rcv != dev)
+			WRITE_ONCE(map->rxq, rq->index);
 		netif_tx_stop_queue(txq);
 		vnetmq_ring_mark_stopped(ring);
 		stopped = vnetmq_ring_free(ring) < start;
@@ -285,7 +307,7 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 
 	pairs = vnetmq_pairs(dev);
 	for (q = 0; q < dev->real_num_tx_queues; q++) {
-		if (priv->txq_map[q].rxq != rq->index ||
+		if (READ_ONCE(priv->txq_map[q].rxq) != rq->index ||
 		    priv->txq_map[q].tc != tc)
 			continue;
 		txq = netdev_get_tx_queue(dev, q);
@@ -316,12 +338,16 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_txq_map *map = &priv->txq_map[txq];
 	struct vnetmq_ring *ring = &rq->ring[map->tc];
-	unsigned int start;
+	unsigned int start, room = 0;
 
+	/* A steered queue may have stopped on another RX queue's ring:
+	 * that ring's poll wakes it.
+	 */
+	if (READ_ONCE(map->rxq) == rq->index)
+		room = vnetmq_ring_free(ring);
 	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
 	if (!netif_txq_completed_wake(netdev_get_tx_queue(dev, txq),
-				      pkts, bytes, vnetmq_ring_free(ring),
-				      start))
+				      pkts, bytes, room, start))
 		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
 }
 
@@ -704,20 +730,34 @@ static void vnetmq_map_txqs(struct net_device *tx)
 {
 	struct vnetmq_priv *priv = netdev_priv(tx);
 	struct net_device *rx = vnetmq_peer(tx);
+	struct vnetmq_txq_map *map;
 	struct vnetmq_priv *rpriv;
-	unsigned int i, tc;
+	unsigned int i, r, tc;
 
 	rpriv = netdev_priv(rx);
+	/* Steered (a pair), any TX queue may feed any RX queue: each ring
+	 * of a class has that whole class as feeders, as if the peer had
+	 * one RX queue.
+	 */
 	vnetmq_txq_map_build(priv->txq_map, &priv->tc,
-			     tx->real_num_tx_queues, rx->real_num_rx_queues);
+			     tx->real_num_tx_queues,
+			     rx == tx ? rx->real_num_rx_queues : 1);
 	for (i = 0; i < rx->num_rx_queues; i++) {
 		rpriv->rxq[i].nr_rings = vnetmq_tc_nr_rings(&priv->tc);
 		for (tc = 0; tc < VNETMQ_MAX_TC; tc++)
 			WRITE_ONCE(rpriv->rxq[i].ring[tc].feeders, 0);
 	}
-	for (i = 0; i < tx->real_num_tx_queues; i++)
-		WRITE_ONCE(vnetmq_ring_of_txq(tx, i)->feeders,
-			   priv->txq_map[i].feeders);
+	for (i = 0; i < tx->real_num_tx_queues; i++) {
+		map = &priv->txq_map[i];
+		if (rx == tx) {
+			WRITE_ONCE(vnetmq_ring_of_txq(tx, i)->feeders,
+				   map->feeders);
+			continue;
+		}
+		for (r = 0; r < rx->real_num_rx_queues; r++)
+			WRITE_ONCE(rpriv->rxq[r].ring[map->tc].feeders,
+				   map->feeders);
+	}
 	vnetmq_apply_ring_size(rx, max(rpriv->ring_size,
 				       vnetmq_min_ring_size(rx)));
 }
@@ -779,8 +819,10 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 	}
 	running = vnetmq_pause(dev);
 	err = netif_set_real_num_queues(dev, tx, rx);
-	if (!err)
+	if (!err) {
+		vnetmq_steer_set_queues(dev);
 		vnetmq_apply_topology(dev);
+	}
 	vnetmq_resume(dev, running);
 	return err;
 }
@@ -938,6 +980,7 @@ static void vnetmq_dev_free(struct net_device *dev)
 	kvfree(priv->rxq);
 	kvfree(priv->txq_stats);
 	kvfree(priv->txq_map);
+	vnetmq_steer_free(dev);
 	free_percpu(priv->cpu_poll);
 	vnetmq_backends_free(&priv->backends);
 	priv->cpu_poll = NULL;
@@ -962,7 +1005,7 @@ static int vnetmq_dev_init(struct net_device *dev)
 				 GFP_KERNEL);
 	priv->cpu_poll = alloc_percpu(struct vnetmq_cpu_poll);
 	if (!priv->rxq || !priv->txq_stats || !priv->txq_map ||
-	    !priv->cpu_poll ||
+	    !priv->cpu_poll || vnetmq_steer_init(dev) ||
 	    vnetmq_backends_init(&priv->backends,
 				 min(dev->num_tx_queues, dev->num_rx_queues))) {
 		vnetmq_dev_free(dev);
@@ -1106,11 +1149,12 @@ static void vnetmq_setup(struct net_device *dev)
 	dev->netdev_ops = &vnetmq_netdev_ops;
 	dev->ethtool_ops = &vnetmq_ethtool_ops;
 	dev->stat_ops = &vnetmq_stat_ops;
-	dev->features |= VNETMQ_FEATURES;
+	dev->features |= VNETMQ_FEATURES | VNETMQ_STEER_FEATURES;
 	/* A looped-back frame keeps its checksum state, as through veth:
 	 * turning RXCSUM off would change nothing, so it is fixed on.
 	 */
-	dev->hw_features = VNETMQ_FEATURES & ~NETIF_F_RXCSUM;
+	dev->hw_features = (VNETMQ_FEATURES & ~NETIF_F_RXCSUM) |
+			   VNETMQ_STEER_FEATURES;
 	dev->hw_enc_features = VNETMQ_FEATURES;
 	dev->vlan_features = VNETMQ_FEATURES;
 	dev->watchdog_timeo = VNETMQ_WATCHDOG_TIMEO;

@@ -2,11 +2,12 @@
 /*
  * KUnit suite of vnetmq pairs: two real devices registered and linked
  * with vnetmq_pair_link(), the core of newlink, A with 4 TX queues and
- * 1 RX queue, B with 2 and 2, so that both directions fold: A's TX
- * queues 0 and 2 share B's RX queue 0, 1 and 3 its RX queue 1, and both
- * of B's feed A's one.  Frames are sent with netdev_start_xmit() on
- * chosen queues of one end and counted per RX queue by packet handlers
- * on each end.
+ * 1 RX queue, B with 2 and 2.  Each end steers what it receives (RSS,
+ * ntuple): every TX queue of the other end feeds every RX queue.  The
+ * frames of most cases are not IP, so they hash to nothing and land on
+ * entry 0 of the receiver's table; a case moves them by changing that
+ * entry.  Frames are sent with netdev_start_xmit() on chosen queues of
+ * one end and counted per RX queue by packet handlers on each end.
  */
 
 #include <kunit/test.h>
@@ -25,6 +26,7 @@ struct vnetmq_ptest {
 	struct net_device *end[2];
 	struct packet_type pt[2];
 	atomic_t rx[2][VNETMQ_PT_QUEUES];
+	atomic_t l4_hash;
 };
 
 static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
@@ -36,6 +38,8 @@ static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
 	if (skb_rx_queue_recorded(skb) &&
 	    skb_get_rx_queue(skb) < VNETMQ_PT_QUEUES)
 		atomic_inc(&t->rx[e][skb_get_rx_queue(skb)]);
+	if (skb->l4_hash)
+		atomic_inc(&t->l4_hash);
 	consume_skb(skb);
 	return NET_RX_SUCCESS;
 }
@@ -150,11 +154,34 @@ static void vnetmq_ptest_exit(struct kunit *test)
 		vnetmq_ptest_delete(t->end[0]);
 }
 
+/* Point entry 0 of @dev's RSS table, where non-IP frames land, at @q. */
+static void vnetmq_ptest_entry0(struct kunit *test, struct net_device *dev,
+				u32 q)
+{
+	struct ethtool_rxfh_param rxfh = {
+		.hfunc = ETH_RSS_HASH_NO_CHANGE,
+		.input_xfrm = RXH_XFRM_NO_CHANGE,
+		.indir_size = VNETMQ_RSS_INDIR_SIZE,
+	};
+	u32 *indir;
+
+	indir = kunit_kcalloc(test, VNETMQ_RSS_INDIR_SIZE, sizeof(*indir),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, indir);
+	rxfh.indir = indir;
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_get_rxfh(dev, &rxfh), 0);
+	indir[0] = q;
+	rxfh.key = NULL;
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxfh(dev, &rxfh, NULL), 0);
+	rtnl_unlock();
+}
+
 /*
- * A's TX queue q reaches B's RX queue q % 2, B's TX queues A's one RX
- * queue; nothing loops back, BQL completes on the sender, and each side
- * counts its own half.  Each TX queue sends a different number of
- * frames, so a wrong fold cannot give the right sums.
+ * Every TX queue of A reaches the RX queue B's table says, B's TX
+ * queues A's one RX queue; nothing loops back, BQL completes on the
+ * sender, and each side counts its own half.  Each TX queue sends a
+ * different number of frames, so a lost one cannot hide.
  */
 static void vnetmq_ptest_crosses(struct kunit *test)
 {
@@ -176,8 +203,8 @@ static void vnetmq_ptest_crosses(struct kunit *test)
 					  vnetmq_test_xmit(test, b, q, i));
 	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 10));
 	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 0, 11));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), 1 + 3);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 2 + 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), 10);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[0][0]), 5 + 6);
 	KUNIT_EXPECT_EQ(test, vnetmq_ptest_received(t, 0), 11);
 
@@ -200,12 +227,20 @@ static void vnetmq_ptest_crosses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev_get_iflink(a), b->ifindex);
 	KUNIT_EXPECT_EQ(test, dev_get_iflink(b), a->ifindex);
 	rcu_read_unlock();
+
+	/* B's table moves them all: no TX queue of A has a fixed target. */
+	vnetmq_ptest_entry0(test, b, 1);
+	for (q = 0; q < 4; q++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, q, q));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 14));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 4);
 }
 
 /*
- * B's RX queue 0 hangs: A's TX queue 0, one of its two feeders, stops
- * with a slot left for the other (A's TX queue 2), nothing is lost, and
- * A's TX timeout kicks B's NAPI, which wakes A's queue once it drains.
+ * B's RX queue 0 hangs: A's TX queue 0 stops with a slot left for each
+ * of A's other three (all of them may feed any of B's rings), nothing is
+ * lost, and A's TX timeout kicks the NAPI of the RX queue it stopped on,
+ * which wakes A's queue once it drains.
  */
 static void vnetmq_ptest_flow_control(struct kunit *test)
 {
@@ -223,7 +258,7 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	WRITE_ONCE(pb->rxq[0].paused, true);
 	while (sent < 2 * size && vnetmq_test_xmit(test, a, 0, sent))
 		sent++;
-	KUNIT_EXPECT_EQ(test, sent, size - 1);
+	KUNIT_EXPECT_EQ(test, sent, size - 3);
 	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].stops), 1);
 	/* The other end's queues are not held up. */
@@ -233,8 +268,8 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	local_bh_disable();
 	a->netdev_ops->ndo_tx_timeout(a, 0);
 	local_bh_enable();
-	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, size - 1));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), size - 1);
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, size - 3));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), size - 3);
 	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].timeouts), 1);
 	KUNIT_EXPECT_GE(test, u64_stats_read(&pa->txq_stats[0].wakes), 1);
@@ -242,7 +277,7 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.tx_dropped, 0);
 	vnetmq_test_stats(b, &s);
 	KUNIT_EXPECT_EQ(test, s.rx_dropped, 0);
-	KUNIT_EXPECT_EQ(test, s.rx_packets, size - 1);
+	KUNIT_EXPECT_EQ(test, s.rx_packets, size - 3);
 }
 
 /*
@@ -257,6 +292,7 @@ static void vnetmq_ptest_peer_down(struct kunit *test)
 	struct rtnl_link_stats64 s;
 	unsigned int i;
 
+	vnetmq_ptest_entry0(test, b, 1);
 	vnetmq_test_no_bql(a, 1);
 	WRITE_ONCE(pb->rxq[1].paused, true);
 	for (i = 0; i < 3; i++)
@@ -291,8 +327,9 @@ static void vnetmq_ptest_peer_down(struct kunit *test)
 }
 
 /*
- * ethtool -L on B changes where A's TX queues land: with one RX queue
- * left on B, all four feed it, and the ring's feeders say so.
+ * ethtool -L on B: with one RX queue left, B's default table points all
+ * at it; with two again, it spreads over both, and every ring has all
+ * four of A's TX queues as feeders.
  */
 static void vnetmq_ptest_peer_channels(struct kunit *test)
 {
@@ -305,6 +342,9 @@ static void vnetmq_ptest_peer_channels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2, 1), 0);
 	rtnl_unlock();
 	KUNIT_EXPECT_EQ(test, READ_ONCE(pb->rxq[0].ring[0].feeders), 4);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, rcu_dereference(pb->steer)->ctx[0].indir[1], 0);
+	rcu_read_unlock();
 	for (q = 0; q < 4; q++)
 		KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, q, q));
 	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 4));
@@ -316,10 +356,13 @@ static void vnetmq_ptest_peer_channels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2, 2), 0);
 	KUNIT_EXPECT_EQ(test, dev_open(b, NULL), 0);
 	rtnl_unlock();
-	KUNIT_EXPECT_EQ(test, READ_ONCE(pb->rxq[1].ring[0].feeders), 2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(pb->rxq[1].ring[0].feeders), 4);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, a, 3, 0));
 	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 5));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), 5);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, rcu_dereference(pb->steer)->ctx[0].indir[1], 1);
+	rcu_read_unlock();
 }
 
 /* Write frames to A's queue pair 0 until its ring is full. */
@@ -450,17 +493,16 @@ static int vnetmq_ptest_send(void *arg)
 
 /*
  * Delete the pair through B while a thread transmits on A and frames
- * wait on B's rings: KASAN and kmemleak watch the teardown.
+ * wait on B's rings for coalescing: KASAN and kmemleak watch the
+ * teardown.
  */
 static void vnetmq_ptest_delete_under_traffic(struct kunit *test)
 {
 	struct vnetmq_ptest *t = test->priv;
 	struct vnetmq_ptest_sender s = { .dev = t->end[0] };
-	struct vnetmq_priv *pb = netdev_priv(t->end[1]);
 	struct task_struct *task;
 	int e, i;
 
-	WRITE_ONCE(pb->rxq[0].paused, true);
 	task = kthread_run(vnetmq_ptest_send, &s, "vnetmq-pt-send");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	for (i = 0; i < 2000 && READ_ONCE(s.sent) < 100; i++)

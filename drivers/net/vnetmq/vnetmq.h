@@ -15,6 +15,7 @@
 #ifndef _VNETMQ_H
 #define _VNETMQ_H
 
+#include <linux/ethtool.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/seqlock.h>
@@ -64,6 +65,21 @@ struct netdev_stat_ops;
 #define VNETMQ_DEF_COAL_USECS	200
 #define VNETMQ_MAX_COAL_FRAMES	NAPI_POLL_WEIGHT
 #define VNETMQ_MAX_COAL_USECS	10000
+
+/*
+ * RSS (ethtool -X): a key and a table per context, contexts 0..63.  The
+ * key is ice's size: Toeplitz needs 4 bytes of key beyond its longest
+ * input, two IPv6 addresses, two ports and a flow label.  The table is
+ * a multiple of 8, so weights up to 8 divide it exactly.
+ */
+#define VNETMQ_RSS_KEY_SIZE	52
+#define VNETMQ_RSS_INDIR_SIZE	128
+#define VNETMQ_RSS_MAX_CTX	64
+#define VNETMQ_RSS_INPUT_MAX	(2 * 16 + 2 * 2 + 4)
+/* ntuple rule locations (ethtool -N ... loc). */
+#define VNETMQ_MAX_RULES	64
+/* What vnetmq_steer_pick() returns for a frame a rule drops. */
+#define VNETMQ_STEER_DROP	U32_MAX
 
 /**
  * struct vnetmq_ring - bounded queue of frames waiting for an RX queue's poll
@@ -246,9 +262,12 @@ struct vnetmq_coal {
 
 /**
  * struct vnetmq_txq_map - where the frames of one TX queue go
- * @rxq: the RX queue, vnetmq_rxq_for_txq()
+ * @rxq: the RX queue, vnetmq_rxq_for_txq(); in a pair, where the peer
+ *	steers each frame, the RX queue whose ring the TX queue last
+ *	stopped on (written by its transmit, READ_ONCE() elsewhere)
  * @feeders: TX queues that feed the same ring of @rxq (this one too):
- *	the free slots this queue keeps on the ring before it stops
+ *	the free slots this queue keeps on the ring before it stops; in a
+ *	pair, every TX queue of its class
  * @tc: the queue's traffic class, which picks the ring of @rxq
  *
  * Derived from the queue counts and the classes by vnetmq_txq_map_build()
@@ -332,6 +351,84 @@ struct vnetmq_backends {
 	unsigned int attached;
 };
 
+enum {
+	VNETMQ_L3_NONE,
+	VNETMQ_L3_IPV4,
+	VNETMQ_L3_IPV6,
+};
+
+/**
+ * struct vnetmq_flow - the headers of a frame that steering goes by
+ * @src: source address (IPv4 in @src[0]), network order
+ * @dst: destination address
+ * @flow_label: IPv6 flow label, network order
+ * @l4_first: the first four bytes after the IP header (@has_l4)
+ * @sport: TCP, UDP or SCTP source port (@has_ports)
+ * @dport: destination port (@has_ports)
+ * @l3: VNETMQ_L3_*
+ * @l4_proto: IPv4 protocol or IPv6 next header; 0 for a fragment
+ * @tos: IPv4 TOS or IPv6 traffic class
+ * @has_l4: @l4_first is valid
+ * @has_ports: @sport and @dport are valid
+ */
+struct vnetmq_flow {
+	__be32 src[4];
+	__be32 dst[4];
+	__be32 flow_label;
+	__be32 l4_first;
+	__be16 sport;
+	__be16 dport;
+	u8 l3;
+	u8 l4_proto;
+	u8 tos;
+	bool has_l4;
+	bool has_ports;
+};
+
+/**
+ * struct vnetmq_rss_ctx - one RSS context
+ * @fields: RXH_* fields hashed, by flow type (ethtool -N rx-flow-hash)
+ * @key: the Toeplitz key
+ * @indir: the indirection table: an RX queue for each hash % size
+ * @xfrm: RXH_XFRM_* input transformation
+ * @used: the context exists (context 0 always does)
+ */
+struct vnetmq_rss_ctx {
+	u32 fields[IPV6_FLOW + 1];
+	u8 key[VNETMQ_RSS_KEY_SIZE];
+	u16 indir[VNETMQ_RSS_INDIR_SIZE];
+	u8 xfrm;
+	bool used;
+};
+
+/**
+ * struct vnetmq_rule - an ntuple rule
+ * @fs: the rule as ethtool gave it, its location resolved
+ * @rss_context: the context a FLOW_RSS rule spreads over
+ */
+struct vnetmq_rule {
+	struct ethtool_rx_flow_spec fs;
+	u32 rss_context;
+};
+
+/**
+ * struct vnetmq_steer - receive steering of a pair's end: one snapshot
+ * @rcu: frees a snapshot replaced while transmits on the peer read it
+ * @ctx: RSS contexts; 0 is the default
+ * @nr_rules: rules in @rule
+ * @rule: ntuple rules, by increasing location
+ *
+ * Never changed once published: the control path (RTNL) copies it,
+ * changes the copy and publishes that, so a transmit reads tables,
+ * contexts and rules that belong together, under RCU-BH.
+ */
+struct vnetmq_steer {
+	struct rcu_head rcu;
+	struct vnetmq_rss_ctx ctx[VNETMQ_RSS_MAX_CTX];
+	unsigned int nr_rules;
+	struct vnetmq_rule rule[VNETMQ_MAX_RULES];
+};
+
 /**
  * struct vnetmq_priv - private part of a vnetmq net_device
  * @rxq: num_rx_queues RX queues; those at or above real_num_rx_queues
@@ -360,6 +457,9 @@ struct vnetmq_backends {
  *	value for both ends of a pair, written on both under RTNL.
  * @dying: dellink queued the device (and its peer) for unregistering;
  *	written under RTNL, read by the queue files' writers
+ * @steer: how the frames from the peer of a pair's end find their RX
+ *	queue (RSS and ntuple); a lone device delivers by its TX map.
+ *	Written under RTNL, read under RCU-BH by the peer's transmits.
  */
 struct vnetmq_priv {
 	struct vnetmq_rxq *rxq;
@@ -378,6 +478,7 @@ struct vnetmq_priv {
 	netdevice_tracker peer_tracker;
 	bool live;
 	bool dying;
+	struct vnetmq_steer __rcu *steer;
 };
 
 /**
@@ -401,6 +502,70 @@ struct vnetmq_napi_ops {
 	bool (*complete)(struct vnetmq_rxq *rq, int work);
 	void (*reschedule)(struct vnetmq_rxq *rq);
 };
+
+/* rss.c: receive-side scaling */
+void vnetmq_flow_parse(const struct sk_buff *skb, struct vnetmq_flow *f);
+u32 vnetmq_flow_type(const struct vnetmq_flow *f);
+bool vnetmq_rss_fields_ok(u32 flow_type, u32 fields);
+u32 vnetmq_rss_default_fields(u32 flow_type);
+unsigned int vnetmq_rss_input(const struct vnetmq_flow *f, u32 fields,
+			      u8 xfrm, u8 *in);
+u32 vnetmq_toeplitz(const u8 *key, const u8 *in, unsigned int len);
+void vnetmq_rss_ctx_init(struct vnetmq_rss_ctx *ctx, unsigned int nrx);
+void vnetmq_rss_indir_spread(struct vnetmq_rss_ctx *ctx, unsigned int nrx);
+u32 vnetmq_rss_hash(const struct vnetmq_rss_ctx *ctx,
+		    const struct vnetmq_flow *f, enum pkt_hash_types *type);
+u32 vnetmq_steer_pick(const struct vnetmq_steer *st,
+		      const struct vnetmq_flow *f, unsigned int nrx,
+		      u32 *hash, enum pkt_hash_types *type);
+
+/* ntuple.c: flow rules */
+bool vnetmq_rule_match(const struct vnetmq_rule *r,
+		       const struct vnetmq_flow *f);
+const struct vnetmq_rule *vnetmq_rule_lookup(const struct vnetmq_steer *st,
+					     const struct vnetmq_flow *f);
+int vnetmq_rule_check(const struct vnetmq_steer *st,
+		      const struct ethtool_rx_flow_spec *fs, u32 rss_context,
+		      unsigned int nrx);
+const struct vnetmq_rule *vnetmq_rule_find(const struct vnetmq_steer *st,
+					   u32 loc);
+int vnetmq_rule_same(const struct vnetmq_steer *st,
+		     const struct ethtool_rx_flow_spec *fs);
+int vnetmq_rule_free_loc(const struct vnetmq_steer *st, u32 loc);
+void vnetmq_rule_insert(struct vnetmq_steer *st,
+			const struct ethtool_rx_flow_spec *fs, u32 rss_context);
+int vnetmq_rule_delete(struct vnetmq_steer *st, u32 loc);
+
+/* steer.c: steering's ethtool operations and snapshots */
+int vnetmq_steer_init(struct net_device *dev);
+void vnetmq_steer_free(struct net_device *dev);
+void vnetmq_steer_set_queues(struct net_device *dev);
+u32 vnetmq_steer_rx(struct net_device *dev, struct sk_buff *skb);
+u32 vnetmq_get_rxfh_key_size(struct net_device *dev);
+u32 vnetmq_get_rxfh_indir_size(struct net_device *dev);
+u32 vnetmq_get_rx_ring_count(struct net_device *dev);
+int vnetmq_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh);
+int vnetmq_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh,
+		    struct netlink_ext_ack *extack);
+int vnetmq_create_rxfh_context(struct net_device *dev,
+			       struct ethtool_rxfh_context *ctx,
+			       const struct ethtool_rxfh_param *rxfh,
+			       struct netlink_ext_ack *extack);
+int vnetmq_modify_rxfh_context(struct net_device *dev,
+			       struct ethtool_rxfh_context *ctx,
+			       const struct ethtool_rxfh_param *rxfh,
+			       struct netlink_ext_ack *extack);
+int vnetmq_remove_rxfh_context(struct net_device *dev,
+			       struct ethtool_rxfh_context *ctx,
+			       u32 rss_context, struct netlink_ext_ack *extack);
+int vnetmq_get_rxfh_fields(struct net_device *dev,
+			   struct ethtool_rxfh_fields *fields);
+int vnetmq_set_rxfh_fields(struct net_device *dev,
+			   const struct ethtool_rxfh_fields *fields,
+			   struct netlink_ext_ack *extack);
+int vnetmq_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+		     u32 *rule_locs);
+int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info);
 
 /* queue.c: mapping and flow-control thresholds */
 u16 vnetmq_rxq_for_txq(u16 txq, unsigned int real_num_rx_queues);
