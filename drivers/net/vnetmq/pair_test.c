@@ -12,6 +12,7 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/kthread.h>
 #include <linux/rtnetlink.h>
@@ -27,13 +28,14 @@ struct vnetmq_ptest {
 	struct packet_type pt[2];
 	atomic_t rx[2][VNETMQ_PT_QUEUES];
 	atomic_t l4_hash;
+	struct packet_type ip_pt;
 };
 
 static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
 			    struct packet_type *pt, struct net_device *orig)
 {
 	struct vnetmq_ptest *t = pt->af_packet_priv;
-	int e = pt == &t->pt[1];
+	int e = pt == &t->pt[1] || pt == &t->ip_pt;
 
 	if (skb_rx_queue_recorded(skb) &&
 	    skb_get_rx_queue(skb) < VNETMQ_PT_QUEUES)
@@ -150,6 +152,8 @@ static void vnetmq_ptest_exit(struct kunit *test)
 		return;
 	for (e = 0; e < 2; e++)
 		dev_remove_pack(&t->pt[e]);
+	if (t->ip_pt.dev)
+		dev_remove_pack(&t->ip_pt);
 	if (t->end[0])
 		vnetmq_ptest_delete(t->end[0]);
 }
@@ -237,7 +241,7 @@ static void vnetmq_ptest_crosses(struct kunit *test)
 }
 
 /*
- * B's RX queue 0 hangs: A's TX queue 0 stops with a slot left for each
+ * B's RX queue 1 hangs: A's TX queue 0 stops with a slot left for each
  * of A's other three (all of them may feed any of B's rings), nothing is
  * lost, and A's TX timeout kicks the NAPI of the RX queue it stopped on,
  * which wakes A's queue once it drains.
@@ -254,8 +258,10 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(b, size, NULL), 0);
 	rtnl_unlock();
+	/* RX queue 1: not where a TX queue's map entry starts. */
+	vnetmq_ptest_entry0(test, b, 1);
 	vnetmq_test_no_bql(a, 0);
-	WRITE_ONCE(pb->rxq[0].paused, true);
+	WRITE_ONCE(pb->rxq[1].paused, true);
 	while (sent < 2 * size && vnetmq_test_xmit(test, a, 0, sent))
 		sent++;
 	KUNIT_EXPECT_EQ(test, sent, size - 3);
@@ -264,12 +270,12 @@ static void vnetmq_ptest_flow_control(struct kunit *test)
 	/* The other end's queues are not held up. */
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, b, 0, 0));
 
-	WRITE_ONCE(pb->rxq[0].paused, false);
+	WRITE_ONCE(pb->rxq[1].paused, false);
 	local_bh_disable();
 	a->netdev_ops->ndo_tx_timeout(a, 0);
 	local_bh_enable();
 	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, size - 3));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][0]), size - 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), size - 3);
 	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
 	KUNIT_EXPECT_EQ(test, u64_stats_read(&pa->txq_stats[0].timeouts), 1);
 	KUNIT_EXPECT_GE(test, u64_stats_read(&pa->txq_stats[0].wakes), 1);
@@ -363,6 +369,150 @@ static void vnetmq_ptest_peer_channels(struct kunit *test)
 	rcu_read_lock();
 	KUNIT_EXPECT_EQ(test, rcu_dereference(pb->steer)->ctx[0].indir[1], 1);
 	rcu_read_unlock();
+}
+
+/* A UDP/IPv4 frame from A to B's address, on A's TX queue 0. */
+static bool vnetmq_ptest_udp(struct kunit *test, struct net_device *a,
+			     u16 dport)
+{
+	struct sk_buff *skb = vnetmq_test_frame(test, a, 60, 0, 0);
+	struct iphdr *iph = (struct iphdr *)(skb->data + ETH_HLEN);
+	__be16 *ports = (__be16 *)(iph + 1);
+
+	eth_hdr(skb)->h_proto = htons(ETH_P_IP);
+	skb->protocol = htons(ETH_P_IP);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 1;
+	iph->tot_len = htons(60 - ETH_HLEN);
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = htonl(0x0a000001);
+	iph->daddr = htonl(0x0a000002);
+	ports[0] = htons(40000);
+	ports[1] = htons(dport);
+	return vnetmq_test_xmit_skb(a, skb);
+}
+
+/* Count the IP frames B receives too. */
+static void vnetmq_ptest_count_ip(struct vnetmq_ptest *t)
+{
+	t->ip_pt.type = htons(ETH_P_IP);
+	t->ip_pt.dev = t->end[1];
+	t->ip_pt.func = vnetmq_ptest_rcv;
+	t->ip_pt.af_packet_priv = t;
+	dev_add_pack(&t->ip_pt);
+}
+
+/* An ntuple rule on @dev: UDP/IPv4 to @dport goes to RX queue @q. */
+static void vnetmq_ptest_rule(struct kunit *test, struct net_device *dev,
+			      u16 dport, u64 q)
+{
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
+
+	nfc.fs.flow_type = UDP_V4_FLOW;
+	nfc.fs.h_u.udp_ip4_spec.pdst = htons(dport);
+	nfc.fs.m_u.udp_ip4_spec.pdst = htons(0xffff);
+	nfc.fs.ring_cookie = q;
+	nfc.fs.location = RX_CLS_LOC_ANY;
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(dev, &nfc), 0);
+	rtnl_unlock();
+}
+
+/*
+ * A steered TX queue stops on the ring it found full, and only that
+ * ring's poll wakes it: A's TX queue 0 has frames on B's RX queues 0
+ * and 1, and stops on 1's; 0's poll completes its frames there, but
+ * must leave it stopped while 1 hangs.
+ */
+static void vnetmq_ptest_steer_wake(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct netdev_queue *txq = netdev_get_tx_queue(a, 0);
+	struct vnetmq_priv *pb = netdev_priv(b);
+	unsigned int i, size = 16;
+
+	vnetmq_ptest_count_ip(t);
+	vnetmq_ptest_rule(test, b, 1, 0);
+	vnetmq_ptest_rule(test, b, 2, 1);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_ring_size(b, size, NULL), 0);
+	rtnl_unlock();
+	vnetmq_test_no_bql(a, 0);
+	WRITE_ONCE(pb->rxq[0].paused, true);
+	WRITE_ONCE(pb->rxq[1].paused, true);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 1));
+	for (i = 0; i < 2 * size && vnetmq_ptest_udp(test, a, 2); i++)
+		;
+	KUNIT_EXPECT_EQ(test, i, size - 3);
+	KUNIT_ASSERT_TRUE(test, netif_tx_queue_stopped(txq));
+
+	WRITE_ONCE(pb->rxq[0].paused, false);
+	local_bh_disable();
+	napi_schedule(&pb->rxq[0].napi);
+	local_bh_enable();
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 4));
+	KUNIT_EXPECT_TRUE(test, netif_tx_queue_stopped(txq));
+
+	WRITE_ONCE(pb->rxq[1].paused, false);
+	local_bh_disable();
+	napi_schedule(&pb->rxq[1].napi);
+	local_bh_enable();
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 4 + size - 3));
+	KUNIT_EXPECT_FALSE(test, netif_tx_queue_stopped(txq));
+}
+
+/*
+ * B steers what A sends: an ntuple rule puts one flow on RX queue 1, a
+ * drop rule drops another, the rest follows B's table (entry 0 for
+ * nothing here: this flow's hash picks its own), and each frame carries
+ * its L4 hash.  With ntuple off the rules stand aside.
+ */
+static void vnetmq_ptest_steer(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
+	struct ethtool_rx_flow_spec *fs = &nfc.fs;
+	struct rtnl_link_stats64 s;
+	u64 dropped;
+
+	vnetmq_ptest_count_ip(t);
+	/* Everything on queue 0 but what the rule takes. */
+	vnetmq_ptest_entry0(test, b, 0);
+	dropped = dev_get_stats(b, &s)->rx_dropped;
+	fs->flow_type = UDP_V4_FLOW;
+	fs->h_u.udp_ip4_spec.pdst = htons(53);
+	fs->m_u.udp_ip4_spec.pdst = htons(0xffff);
+	fs->ring_cookie = 1;
+	fs->location = RX_CLS_LOC_ANY;
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
+	KUNIT_EXPECT_EQ(test, fs->location, 0);
+	fs->h_u.udp_ip4_spec.pdst = htons(9);
+	fs->ring_cookie = RX_CLS_FLOW_DISC;
+	fs->location = 5;
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
+	fs->ring_cookie = 2;
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), -ERANGE);
+	rtnl_unlock();
+
+	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 53));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 53));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 9));
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, 2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][1]), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->l4_hash), 2);
+	/* The core's counter: vnetmq's own count what reached a ring. */
+	KUNIT_EXPECT_EQ(test, dev_get_stats(b, &s)->rx_dropped, dropped + 1);
+
+	rtnl_lock();
+	b->features &= ~NETIF_F_NTUPLE;
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 9));
+	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_wait(t, 1, 3));
 }
 
 /* Write frames to A's queue pair 0 until its ring is full. */
@@ -522,6 +672,8 @@ static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_peer_down),
 	KUNIT_CASE(vnetmq_ptest_peer_channels),
 	KUNIT_CASE(vnetmq_ptest_qfile),
+	KUNIT_CASE(vnetmq_ptest_steer),
+	KUNIT_CASE(vnetmq_ptest_steer_wake),
 	KUNIT_CASE(vnetmq_ptest_delete_under_traffic),
 	{}
 };

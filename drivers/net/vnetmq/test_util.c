@@ -74,23 +74,20 @@ u32 vnetmq_test_seq(const struct sk_buff *skb)
 }
 
 /**
- * vnetmq_test_xmit() - transmit a frame as the core does
- * @test: the test
+ * vnetmq_test_xmit_skb() - transmit a frame as the core does
  * @dev: a registered, running device
- * @txq: the TX queue
- * @seq: the frame's sequence number
+ * @skb: the frame, its queue mapping set; consumed
  *
  * The queue's xmit lock held and BH off, and never on a stopped queue.
  *
  * Return: true if the device took the frame.
  */
-bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
-		      u32 seq)
+bool vnetmq_test_xmit_skb(struct net_device *dev, struct sk_buff *skb)
 {
-	struct sk_buff *skb = vnetmq_test_frame(test, dev, 60, txq, seq);
-	struct netdev_queue *q = netdev_get_tx_queue(dev, txq);
+	struct netdev_queue *q;
 	netdev_tx_t rc = NETDEV_TX_BUSY;
 
+	q = netdev_get_tx_queue(dev, skb_get_queue_mapping(skb));
 	local_bh_disable();
 	__netif_tx_lock(q, smp_processor_id());
 	if (!netif_xmit_frozen_or_stopped(q))
@@ -100,6 +97,22 @@ bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
 	if (rc != NETDEV_TX_OK)
 		kfree_skb(skb);
 	return rc == NETDEV_TX_OK;
+}
+
+/**
+ * vnetmq_test_xmit() - transmit a test frame as the core does
+ * @test: the test
+ * @dev: a registered, running device
+ * @txq: the TX queue
+ * @seq: the frame's sequence number
+ *
+ * Return: true if the device took the frame.
+ */
+bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
+		      u32 seq)
+{
+	return vnetmq_test_xmit_skb(dev,
+				    vnetmq_test_frame(test, dev, 60, txq, seq));
 }
 
 /**

@@ -13,6 +13,7 @@ struct net_device *vnetmq_test_etherdev(struct kunit *test);
 struct sk_buff *vnetmq_test_frame(struct kunit *test, struct net_device *dev,
 				  unsigned int len, u16 txq, u32 seq);
 u32 vnetmq_test_seq(const struct sk_buff *skb);
+bool vnetmq_test_xmit_skb(struct net_device *dev, struct sk_buff *skb);
 bool vnetmq_test_xmit(struct kunit *test, struct net_device *dev, u16 txq,
 		      u32 seq);
 void vnetmq_test_no_bql(struct net_device *dev, u16 q);
