@@ -125,22 +125,27 @@ wait_for() {
 	done
 }
 
-# pktgen_run DEV COUNT QMIN QMAX: send COUNT frames from pktgen, spread
-# over TX queues QMIN..QMAX; returns when pktgen is done.  clone_skb and
-# burst stay 0 and 1: vnetmq clears IFF_TX_SKB_SHARING.
+# pktgen_run DEV COUNT QMIN QMAX [SETTING...]: send COUNT frames from
+# pktgen, spread over TX queues QMIN..QMAX, with pktgen's SETTINGs
+# besides ("flag UDPSRC_RND"); returns when pktgen is done.  clone_skb
+# and burst stay 0 and 1: vnetmq clears IFF_TX_SKB_SHARING.
 pktgen_run() {
-	local dev=$1 pg=/proc/net/pktgen
+	local dev=$1 count=$2 qmin=$3 qmax=$4 pg=/proc/net/pktgen
+	shift 4
 	pktgen_attach "$dev" || return 1
 	{
-		echo "count $2"
+		echo "count $count"
 		echo "pkt_size 60"
 		echo "delay 0"
 		echo "clone_skb 0"
 		echo "dst_mac $(cat "/sys/class/net/$dev/address")"
 		echo "dst 198.51.100.1"
-		echo "queue_map_min $3"
-		echo "queue_map_max $4"
-	} | while read -r line; do echo "$line" > "$pg/$dev"; done
+		echo "queue_map_min $qmin"
+		echo "queue_map_max $qmax"
+		printf '%s\n' "$@"
+	} | while read -r line; do
+		[ -n "$line" ] && echo "$line" > "$pg/$dev"
+	done
 	echo start > "$pg/pgctrl"
 }
 
