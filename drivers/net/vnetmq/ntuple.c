@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vnetmq ntuple rules (ethtool -N flow-type ...): which frames a rule
- * takes, and the rule table of a steering snapshot, kept sorted by
- * location: the lowest location matching wins, as on most NICs.
+ * takes, the rule table of a steering snapshot, kept sorted by location
+ * (the lowest location matching wins, as on most NICs), and the choice
+ * of a frame's RX queue by rules, then RSS.
  */
 
 #include <kunit/visibility.h>
@@ -343,3 +344,50 @@ int vnetmq_rule_delete(struct vnetmq_steer *st, u32 loc)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rule_delete);
+
+/**
+ * vnetmq_steer_pick() - the RX queue of a frame, and its hash
+ * @st: the receiving end's steering tables
+ * @f: the parsed frame
+ * @nrx: the receiver's real RX queue count, at least 1
+ * @hash: set to the frame's hash (0 with @type NONE)
+ * @type: set to the hash's type
+ *
+ * The first matching ntuple rule (lowest location) decides: a queue, a
+ * drop, or an RSS context (whose table's queue is added to the rule's,
+ * as with cap_rss_rxnfc_adds).  Without a match, context 0 does.  The
+ * hash is that of the context that decided, or context 0's.  The
+ * tables are kept within the real RX queues under RTNL; a queue at or
+ * above @nrx, which only a transient can give, folds back into range.
+ *
+ * Return: the RX queue, or VNETMQ_STEER_DROP.
+ */
+u32 vnetmq_steer_pick(const struct vnetmq_steer *st,
+		      const struct vnetmq_flow *f, unsigned int nrx,
+		      u32 *hash, enum pkt_hash_types *type)
+{
+	const struct vnetmq_rule *rule = vnetmq_rule_lookup(st, f);
+	const struct vnetmq_rss_ctx *ctx = &st->ctx[0];
+	u32 base = 0, q;
+
+	if (rule) {
+		u64 cookie = rule->fs.ring_cookie;
+
+		if (cookie == RX_CLS_FLOW_DISC) {
+			*hash = vnetmq_rss_hash(ctx, f, type);
+			return VNETMQ_STEER_DROP;
+		}
+		base = ethtool_get_flow_spec_ring(cookie);
+		if (!(rule->fs.flow_type & FLOW_RSS)) {
+			*hash = vnetmq_rss_hash(ctx, f, type);
+			q = base;
+			goto out;
+		}
+		ctx = &st->ctx[rule->rss_context];
+	}
+	*hash = vnetmq_rss_hash(ctx, f, type);
+	q = base + ctx->indir[*hash % VNETMQ_RSS_INDIR_SIZE];
+out:
+	return likely(q < nrx) ? q : q % nrx;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_steer_pick);

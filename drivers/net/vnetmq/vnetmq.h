@@ -515,9 +515,6 @@ void vnetmq_rss_ctx_init(struct vnetmq_rss_ctx *ctx, unsigned int nrx);
 void vnetmq_rss_indir_spread(struct vnetmq_rss_ctx *ctx, unsigned int nrx);
 u32 vnetmq_rss_hash(const struct vnetmq_rss_ctx *ctx,
 		    const struct vnetmq_flow *f, enum pkt_hash_types *type);
-u32 vnetmq_steer_pick(const struct vnetmq_steer *st,
-		      const struct vnetmq_flow *f, unsigned int nrx,
-		      u32 *hash, enum pkt_hash_types *type);
 
 /* ntuple.c: flow rules */
 bool vnetmq_rule_match(const struct vnetmq_rule *r,
@@ -535,12 +532,22 @@ int vnetmq_rule_free_loc(const struct vnetmq_steer *st, u32 loc);
 void vnetmq_rule_insert(struct vnetmq_steer *st,
 			const struct ethtool_rx_flow_spec *fs, u32 rss_context);
 int vnetmq_rule_delete(struct vnetmq_steer *st, u32 loc);
+u32 vnetmq_steer_pick(const struct vnetmq_steer *st,
+		      const struct vnetmq_flow *f, unsigned int nrx,
+		      u32 *hash, enum pkt_hash_types *type);
 
-/* steer.c: steering's ethtool operations and snapshots */
+/* steer.c: the steering tables' snapshots, and the datapath's entry */
+struct vnetmq_steer *vnetmq_steer_cur(struct net_device *dev);
+struct vnetmq_steer *vnetmq_steer_dup(struct net_device *dev);
+void vnetmq_steer_publish(struct net_device *dev, struct vnetmq_steer *st);
+bool vnetmq_steer_refuse(struct net_device *dev,
+			 struct netlink_ext_ack *extack);
 int vnetmq_steer_init(struct net_device *dev);
 void vnetmq_steer_free(struct net_device *dev);
 void vnetmq_steer_set_queues(struct net_device *dev);
 u32 vnetmq_steer_rx(struct net_device *dev, struct sk_buff *skb);
+
+/* ethtool_rss.c */
 u32 vnetmq_get_rxfh_key_size(struct net_device *dev);
 u32 vnetmq_get_rxfh_indir_size(struct net_device *dev);
 u32 vnetmq_get_rx_ring_count(struct net_device *dev);
@@ -563,6 +570,8 @@ int vnetmq_get_rxfh_fields(struct net_device *dev,
 int vnetmq_set_rxfh_fields(struct net_device *dev,
 			   const struct ethtool_rxfh_fields *fields,
 			   struct netlink_ext_ack *extack);
+
+/* ethtool_ntuple.c */
 int vnetmq_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 		     u32 *rule_locs);
 int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info);
