@@ -5,6 +5,7 @@
  * (steer.c).
  */
 
+#include <kunit/visibility.h>
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 
@@ -135,3 +136,4 @@ int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 	}
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_rxnfc);

@@ -6,6 +6,7 @@
  * tables (steer.c).
  */
 
+#include <kunit/visibility.h>
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 
@@ -79,6 +80,7 @@ int vnetmq_get_rxfh(struct net_device *dev,
 	rcu_read_unlock();
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_get_rxfh);
 
 /*
  * Apply what @rxfh sets to @ctx; the core has checked the entries
@@ -135,6 +137,7 @@ int vnetmq_set_rxfh(struct net_device *dev,
 	vnetmq_steer_publish(dev, st);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_rxfh);
 
 /* Tell the core's copy of a context what the driver chose for it. */
 static void vnetmq_rss_ctx_report(struct ethtool_rxfh_context *ctx,

@@ -106,9 +106,9 @@ static bool vnetmq_match_user6(const struct vnetmq_flow *f,
  */
 bool vnetmq_rule_match(const struct vnetmq_rule *r, const struct vnetmq_flow *f)
 {
-	u32 ft = r->fs.flow_type & ~FLOW_RSS;
 	const union ethtool_flow_union *h = &r->fs.h_u, *m = &r->fs.m_u;
 	bool v4 = f->l3 == VNETMQ_L3_IPV4, v6 = f->l3 == VNETMQ_L3_IPV6;
+	u32 ft = r->fs.flow_type & ~FLOW_RSS;
 	u8 l4 = vnetmq_rule_l4(ft);
 
 	if (l4 && (!f->has_ports || f->l4_proto != l4))

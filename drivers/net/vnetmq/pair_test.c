@@ -472,13 +472,16 @@ static void vnetmq_ptest_steer_wake(struct kunit *test)
  */
 static void vnetmq_ptest_steer(struct kunit *test)
 {
-	struct vnetmq_ptest *t = test->priv;
-	struct net_device *a = t->end[0], *b = t->end[1];
 	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
+	struct net_device *a, *b;
+	struct vnetmq_ptest *t;
 	struct ethtool_rx_flow_spec *fs = &nfc.fs;
 	struct rtnl_link_stats64 s;
 	u64 dropped;
 
+	t = test->priv;
+	a = t->end[0];
+	b = t->end[1];
 	vnetmq_ptest_count_ip(t);
 	/* Everything on queue 0 but what the rule takes. */
 	vnetmq_ptest_entry0(test, b, 0);

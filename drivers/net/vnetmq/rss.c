@@ -25,8 +25,8 @@
 static unsigned int vnetmq_flow_ipv4(const struct sk_buff *skb,
 				     unsigned int off, struct vnetmq_flow *f)
 {
-	struct iphdr _iph;
 	const struct iphdr *iph;
+	struct iphdr _iph;
 
 	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
 	if (!iph || iph->ihl < 5 || iph->version != 4)
@@ -47,8 +47,8 @@ static unsigned int vnetmq_flow_ipv4(const struct sk_buff *skb,
 static unsigned int vnetmq_flow_ipv6(const struct sk_buff *skb,
 				     unsigned int off, struct vnetmq_flow *f)
 {
-	struct ipv6hdr _ip6h;
 	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
 
 	ip6h = skb_header_pointer(skb, off, sizeof(_ip6h), &_ip6h);
 	if (!ip6h || ip6h->version != 6)
@@ -296,7 +296,9 @@ u32 vnetmq_toeplitz(const u8 *key, const u8 *in, unsigned int len)
 		for (b = 0; b < 8; b++) {
 			if (in[i] & (0x80 >> b))
 				hash ^= window;
-			window = window << 1 | !!(next & (0x80 >> b));
+			window <<= 1;
+			if (next & (0x80 >> b))
+				window |= 1;
 		}
 	}
 	return hash;
@@ -351,8 +353,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rss_indir_spread);
 u32 vnetmq_rss_hash(const struct vnetmq_rss_ctx *ctx,
 		    const struct vnetmq_flow *f, enum pkt_hash_types *type)
 {
-	u8 in[VNETMQ_RSS_INPUT_MAX];
 	u32 ft = vnetmq_flow_type(f);
+	u8 in[VNETMQ_RSS_INPUT_MAX];
 	unsigned int len;
 	u32 fields;
 

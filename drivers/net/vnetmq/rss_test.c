@@ -139,8 +139,8 @@ static u32 vnetmq_rsst_hash(const struct vnetmq_flow *f, u32 fields, u8 xfrm)
 /* Each published vector, from a real TCP frame through the parser. */
 static void vnetmq_rsst_vectors_test(struct kunit *test)
 {
-	const struct vnetmq_rsst_vector *v;
 	struct vnetmq_rsst_hdrs h = { .proto = IPPROTO_TCP };
+	const struct vnetmq_rsst_vector *v;
 	struct vnetmq_flow f;
 	unsigned int i;
 
@@ -154,9 +154,11 @@ static void vnetmq_rsst_vectors_test(struct kunit *test)
 		vnetmq_rsst_parse(test, &h, &f);
 		KUNIT_EXPECT_EQ(test, vnetmq_flow_type(&f),
 				h.v6 ? TCP_V6_FLOW : TCP_V4_FLOW);
-		KUNIT_EXPECT_EQ_MSG(test, vnetmq_rsst_hash(&f, VNETMQ_RSST_L4, 0),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vnetmq_rsst_hash(&f, VNETMQ_RSST_L4, 0),
 				    v->l4, "vector %u with ports", i);
-		KUNIT_EXPECT_EQ_MSG(test, vnetmq_rsst_hash(&f, VNETMQ_RSST_L3, 0),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vnetmq_rsst_hash(&f, VNETMQ_RSST_L3, 0),
 				    v->l3, "vector %u without", i);
 	}
 }
@@ -177,7 +179,7 @@ static void vnetmq_rsst_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_flow_type(&f), UDP_V4_FLOW);
 	KUNIT_EXPECT_EQ(test, f.tos, 0x28);
 	KUNIT_EXPECT_EQ(test, ntohs(f.dport), 53);
-	KUNIT_EXPECT_EQ(test, f.l4_first, htonl(5000 << 16 | 53));
+	KUNIT_EXPECT_EQ(test, ntohl(f.l4_first), 5000 << 16 | 53);
 
 	/* A fragment hashes on its addresses alone. */
 	h.frag = true;
@@ -329,8 +331,8 @@ static struct vnetmq_steer *vnetmq_rsst_steer(struct kunit *test)
 /* What a rule may be, and what it says. */
 static void vnetmq_rsst_rule_check_test(struct kunit *test)
 {
-	struct vnetmq_steer *st = vnetmq_rsst_steer(test);
 	struct ethtool_rx_flow_spec fs = vnetmq_rsst_rule(0, 53, 3);
+	struct vnetmq_steer *st = vnetmq_rsst_steer(test);
 
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), 0);
 	fs.ring_cookie = 4;

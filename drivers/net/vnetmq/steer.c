@@ -61,8 +61,8 @@ struct vnetmq_steer *vnetmq_steer_dup(struct net_device *dev)
  */
 void vnetmq_steer_publish(struct net_device *dev, struct vnetmq_steer *st)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_steer *old = vnetmq_steer_cur(dev);
+	struct vnetmq_priv *priv = netdev_priv(dev);
 
 	rcu_assign_pointer(priv->steer, st);
 	kvfree_rcu(old, rcu);
@@ -82,7 +82,7 @@ int vnetmq_steer_init(struct net_device *dev)
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_steer *st;
 
-	st = kvzalloc(sizeof(*st), GFP_KERNEL);
+	st = kvzalloc_obj(*st);
 	if (!st)
 		return -ENOMEM;
 	vnetmq_rss_ctx_init(&st->ctx[0], dev->real_num_rx_queues);
@@ -141,8 +141,8 @@ void vnetmq_steer_set_queues(struct net_device *dev)
  */
 u32 vnetmq_steer_rx(struct net_device *dev, struct sk_buff *skb)
 {
-	struct vnetmq_priv *priv = netdev_priv(dev);
 	netdev_features_t features = READ_ONCE(dev->features);
+	struct vnetmq_priv *priv = netdev_priv(dev);
 	const struct vnetmq_steer *st = rcu_dereference_bh(priv->steer);
 	unsigned int nrx = READ_ONCE(dev->real_num_rx_queues);
 	enum pkt_hash_types type;

@@ -84,8 +84,8 @@ u32 vnetmq_test_seq(const struct sk_buff *skb)
  */
 bool vnetmq_test_xmit_skb(struct net_device *dev, struct sk_buff *skb)
 {
-	struct netdev_queue *q;
 	netdev_tx_t rc = NETDEV_TX_BUSY;
+	struct netdev_queue *q;
 
 	q = netdev_get_tx_queue(dev, skb_get_queue_mapping(skb));
 	local_bh_disable();
