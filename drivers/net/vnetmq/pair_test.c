@@ -669,6 +669,52 @@ static void vnetmq_ptest_delete_under_traffic(struct kunit *test)
 	test->priv = NULL;
 }
 
+/*
+ * B's tables change under a thread transmitting on A: each transmit
+ * reads one snapshot, whole, while RTNL replaces it (ethtool -X, a rule
+ * added and deleted, ethtool -L), and the replaced ones are freed after
+ * a grace period.  KASAN watches the readers; then the pair goes, under
+ * the same traffic.
+ */
+static void vnetmq_ptest_steer_under_traffic(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct vnetmq_ptest_sender s = { .dev = t->end[0] };
+	struct net_device *b = t->end[1];
+	struct ethtool_rxnfc nfc = { };
+	struct task_struct *task;
+	unsigned int i, sent;
+	int e;
+
+	task = kthread_run(vnetmq_ptest_send, &s, "vnetmq-pt-steer");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	nfc.fs.flow_type = UDP_V4_FLOW;
+	nfc.fs.m_u.udp_ip4_spec.pdst = htons(0xffff);
+	for (i = 0; i < 200; i++) {
+		vnetmq_ptest_entry0(test, b, i % 2);
+		nfc.cmd = i % 2 ? ETHTOOL_SRXCLSRLDEL : ETHTOOL_SRXCLSRLINS;
+		nfc.fs.h_u.udp_ip4_spec.pdst = htons(i);
+		nfc.fs.ring_cookie = 1;
+		nfc.fs.location = 7;
+		rtnl_lock();
+		KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
+		if (i % 50 == 49)
+			KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2,
+								2 - i / 50 % 2),
+					0);
+		rtnl_unlock();
+		cond_resched();
+	}
+	sent = READ_ONCE(s.sent);
+	for (e = 0; e < 2; e++)
+		dev_remove_pack(&t->pt[e]);
+	vnetmq_ptest_delete(b);
+	kthread_stop(task);
+	KUNIT_EXPECT_GT(test, sent, 0);
+	t->end[0] = NULL;
+	test->priv = NULL;
+}
+
 static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_crosses),
 	KUNIT_CASE(vnetmq_ptest_flow_control),
@@ -677,6 +723,7 @@ static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_qfile),
 	KUNIT_CASE(vnetmq_ptest_steer),
 	KUNIT_CASE(vnetmq_ptest_steer_wake),
+	KUNIT_CASE(vnetmq_ptest_steer_under_traffic),
 	KUNIT_CASE(vnetmq_ptest_delete_under_traffic),
 	{}
 };
