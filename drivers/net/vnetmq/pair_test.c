@@ -694,7 +694,7 @@ static void vnetmq_ptest_steer_under_traffic(struct kunit *test)
 		vnetmq_ptest_entry0(test, b, i % 2);
 		nfc.cmd = i % 2 ? ETHTOOL_SRXCLSRLDEL : ETHTOOL_SRXCLSRLINS;
 		nfc.fs.h_u.udp_ip4_spec.pdst = htons(i);
-		nfc.fs.ring_cookie = 1;
+		nfc.fs.ring_cookie = 0;
 		nfc.fs.location = 7;
 		rtnl_lock();
 		KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
