@@ -264,8 +264,11 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		 * wakes it.  Ordered before the wakers' test of the ring's
 		 * STOPPED bit by vnetmq_ring_mark_stopped().
 		 */
-		if (rcv != dev)
+		if (rcv != dev) {
 			WRITE_ONCE(map->rxq, rq->index);
+			/* Pairs with smp_rmb() in the wakers. */
+			smp_wmb();
+		}
 		netif_tx_stop_queue(txq);
 		vnetmq_ring_mark_stopped(ring);
 		stopped = vnetmq_ring_free(ring) < start;
@@ -294,28 +297,36 @@ void vnetmq_napi_receive(struct vnetmq_rxq *rq, struct sk_buff *skb)
 }
 
 /*
- * Wake every stopped TX queue (of the device or its peer) that feeds
- * ring @tc of @rq, but not one a queue file serves: its reader wakes it.
- * Only @rq's NAPI wakes them.
+ * Wake every TX queue (of the device or its peer) that stopped on ring
+ * @tc of @rq, but not one a queue file serves: its reader wakes it.
+ * Only @rq's NAPI wakes them, under each queue's done_lock, which the
+ * other completers of a steered queue take too.
  */
 static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
 {
 	struct net_device *dev = vnetmq_peer(rq->dev);
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_txq_stats *st;
 	struct netdev_queue *txq;
 	unsigned int q, pairs;
 
 	pairs = vnetmq_pairs(dev);
 	for (q = 0; q < dev->real_num_tx_queues; q++) {
-		if (READ_ONCE(priv->txq_map[q].rxq) != rq->index ||
-		    priv->txq_map[q].tc != tc)
-			continue;
 		txq = netdev_get_tx_queue(dev, q);
-		if (!netif_tx_queue_stopped(txq) ||
+		if (priv->txq_map[q].tc != tc || !netif_tx_queue_stopped(txq))
+			continue;
+		/* The ring it stopped on was written before it stopped. */
+		smp_rmb();
+		if (READ_ONCE(priv->txq_map[q].rxq) != rq->index ||
 		    vnetmq_backend_lookup(&priv->backends, q, pairs))
 			continue;
-		netif_tx_wake_queue(txq);
-		vnetmq_txq_count_wake(&priv->txq_stats[q]);
+		st = &priv->txq_stats[q];
+		spin_lock(&st->done_lock);
+		if (netif_tx_queue_stopped(txq)) {
+			netif_tx_wake_queue(txq);
+			vnetmq_txq_count_wake(st);
+		}
+		spin_unlock(&st->done_lock);
 	}
 }
 
@@ -326,29 +337,39 @@ static void vnetmq_wake_feeders(struct vnetmq_rxq *rq, u8 tc)
  * @pkts: frames completed
  * @bytes: their bytes, as counted at transmit
  *
- * Reports the completion to BQL and wakes @txq if it was stopped and
- * its ring has room again; the poll then wakes the ring's other feeders
- * that stopped (vnetmq_wake_feeders()).  Only @rq's NAPI completes
- * @txq's frames, so BQL never sees two completers of one queue.
+ * Reports the completion to BQL and wakes @txq if it stopped on this
+ * ring and the ring has room again; the poll then wakes the ring's
+ * other feeders that stopped on it (vnetmq_wake_feeders()).  Alone, only
+ * @rq's NAPI completes @txq's frames; in a pair, where the peer steers
+ * each frame, the NAPIs of several RX queues may, one at a time under
+ * @txq's done_lock, so BQL never sees two completers of one queue at
+ * once.
  */
 void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 			 unsigned int bytes)
 {
 	struct net_device *dev = vnetmq_peer(rq->dev);
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct netdev_queue *nq = netdev_get_tx_queue(dev, txq);
+	struct vnetmq_txq_stats *st = &priv->txq_stats[txq];
 	struct vnetmq_txq_map *map = &priv->txq_map[txq];
 	struct vnetmq_ring *ring = &rq->ring[map->tc];
 	unsigned int start, room = 0;
+	bool stopped;
 
+	spin_lock(&st->done_lock);
 	/* A steered queue may have stopped on another RX queue's ring:
-	 * that ring's poll wakes it.
+	 * that ring's poll wakes it.  The ring was written before the
+	 * queue stopped.
 	 */
-	if (READ_ONCE(map->rxq) == rq->index)
+	stopped = netif_tx_queue_stopped(nq);
+	smp_rmb();
+	if (stopped && READ_ONCE(map->rxq) == rq->index)
 		room = vnetmq_ring_free(ring);
 	start = vnetmq_ring_start_thrs(READ_ONCE(ring->size), map->feeders);
-	if (!netif_txq_completed_wake(netdev_get_tx_queue(dev, txq),
-				      pkts, bytes, room, start))
-		vnetmq_txq_count_wake(&priv->txq_stats[txq]);
+	if (!netif_txq_completed_wake(nq, pkts, bytes, room, start))
+		vnetmq_txq_count_wake(st);
+	spin_unlock(&st->done_lock);
 }
 
 static bool vnetmq_napi_complete(struct vnetmq_rxq *rq, int work)
@@ -1030,6 +1051,7 @@ static int vnetmq_dev_init(struct net_device *dev)
 	for (i = 0; i < dev->num_tx_queues; i++) {
 		u64_stats_init(&priv->txq_stats[i].syncp);
 		u64_stats_init(&priv->txq_stats[i].wake_syncp);
+		spin_lock_init(&priv->txq_stats[i].done_lock);
 	}
 	vnetmq_debugfs_init(dev);
 	return 0;

@@ -715,6 +715,77 @@ static void vnetmq_ptest_steer_under_traffic(struct kunit *test)
 	test->priv = NULL;
 }
 
+struct vnetmq_ptest_completer {
+	struct vnetmq_rxq *rq;
+	unsigned int n;
+	struct completion done;
+};
+
+/* Complete @n one-frame transmits of A's TX queue 0 from @rq's NAPI. */
+static int vnetmq_ptest_complete(void *arg)
+{
+	struct vnetmq_ptest_completer *c = arg;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++) {
+		local_bh_disable();
+		vnetmq_napi_tx_done(c->rq, 0, 1, 60);
+		local_bh_enable();
+		if (!(i % 1024))
+			cond_resched();
+	}
+	complete(&c->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * Steered, one TX queue's frames are completed by the NAPIs of several
+ * RX queues, on several CPUs: two threads on two CPUs complete A's TX
+ * queue 0 as B's RX queues 0 and 1 would, at once, and BQL must count
+ * every completion (dql_completed() takes one completer at a time).
+ */
+static void vnetmq_ptest_completers(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct vnetmq_priv *pb = netdev_priv(t->end[1]);
+	struct netdev_queue *txq = netdev_get_tx_queue(t->end[0], 0);
+	struct vnetmq_ptest_completer c[2];
+	struct task_struct *task[2];
+	const unsigned int n = 100000;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_BQL) || num_online_cpus() < 2)
+		kunit_skip(test, "needs BQL and two CPUs");
+	/* What A's xmit accounts, for frames that never reach a ring. */
+	local_bh_disable();
+	__netif_tx_lock(txq, smp_processor_id());
+	for (i = 0; i < 2 * n; i++)
+		netdev_tx_sent_queue(txq, 60);
+	__netif_tx_unlock(txq);
+	local_bh_enable();
+	for (i = 0; i < 2; i++) {
+		c[i].rq = &pb->rxq[i];
+		c[i].n = n;
+		init_completion(&c[i].done);
+		task[i] = kthread_create(vnetmq_ptest_complete, &c[i],
+					 "vnetmq-pt-done%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
+		kthread_bind(task[i], i);
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&c[i].done);
+		kthread_stop(task[i]);
+	}
+#ifdef CONFIG_BQL
+	KUNIT_EXPECT_EQ(test, txq->dql.num_completed, txq->dql.num_queued);
+#endif
+	KUNIT_EXPECT_FALSE(test, netif_xmit_stopped(txq));
+}
+
 static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_crosses),
 	KUNIT_CASE(vnetmq_ptest_flow_control),
@@ -723,6 +794,7 @@ static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_qfile),
 	KUNIT_CASE(vnetmq_ptest_steer),
 	KUNIT_CASE(vnetmq_ptest_steer_wake),
+	KUNIT_CASE(vnetmq_ptest_completers),
 	KUNIT_CASE(vnetmq_ptest_steer_under_traffic),
 	KUNIT_CASE(vnetmq_ptest_delete_under_traffic),
 	{}

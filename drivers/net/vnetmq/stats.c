@@ -125,9 +125,9 @@ void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st)
  * vnetmq_txq_count_wake() - count a wake of a stopped TX queue
  * @st: the TX queue's counters
  *
- * Context: the NAPI poll of the one RX queue this TX queue feeds, or,
- * while a queue file serves the TX queue, its reader under the file's
- * lock: never both.
+ * Context: a NAPI poll that drains a ring this TX queue feeds, under the
+ * queue's done_lock, or, while a queue file serves the TX queue, its
+ * reader under the file's lock: never both.
  */
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st)
 {

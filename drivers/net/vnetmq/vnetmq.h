@@ -175,8 +175,11 @@ struct vnetmq_rxq_stats {
  * @timeouts: TX watchdog timeouts
  * @syncp: for 64-bit reads on 32-bit hosts
  * @wakes: times the RX side woke the queue again
- * @wake_syncp: @wakes has its own writer: the NAPI poll that drains the
- *	ring this queue feeds
+ * @wake_syncp: @wakes has its own writers: the NAPI polls that drain the
+ *	rings this queue feeds, one at a time under @done_lock
+ * @done_lock: serializes the completions of the queue's frames (BQL's
+ *	dql_completed() takes one completer at a time) and its wakes: in a
+ *	pair, the NAPIs of several RX queues complete one TX queue's frames
  * @base: the counters at the last reset (under vnetmq_priv.stats_reset)
  *
  * All but @wakes are written by ndo_start_xmit under the queue's xmit
@@ -194,6 +197,7 @@ struct vnetmq_txq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t wakes;
 	struct u64_stats_sync wake_syncp;
+	spinlock_t done_lock;
 	struct vnetmq_txq_counts base;
 };
 
