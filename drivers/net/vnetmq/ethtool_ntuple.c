@@ -76,6 +76,12 @@ static int vnetmq_add_rule(struct net_device *dev, struct ethtool_rxnfc *info)
 	if (!st)
 		return -ENOMEM;
 	if (fs->location & RX_CLS_LOC_SPECIAL) {
+		if (fs->location != RX_CLS_LOC_ANY &&
+		    fs->location != RX_CLS_LOC_FIRST &&
+		    fs->location != RX_CLS_LOC_LAST) {
+			err = -EINVAL;
+			goto out;
+		}
 		loc = vnetmq_rule_same(st, fs);
 		if (loc < 0)
 			loc = vnetmq_rule_free_loc(st, fs->location);
@@ -137,3 +143,27 @@ int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 	return -EOPNOTSUPP;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_rxnfc);
+
+/**
+ * vnetmq_ntuple_flush() - delete every rule (ntuple-filters off)
+ * @dev: the device
+ *
+ * As a NIC's filter table, the rules go with the feature, rather than
+ * stay listed and unused.
+ *
+ * Context: RTNL.
+ * Return: 0, or -ENOMEM: the feature then stays on.
+ */
+int vnetmq_ntuple_flush(struct net_device *dev)
+{
+	struct vnetmq_steer *st;
+
+	if (!vnetmq_steer_cur(dev)->nr_rules)
+		return 0;
+	st = vnetmq_steer_dup(dev);
+	if (!st)
+		return -ENOMEM;
+	st->nr_rules = 0;
+	vnetmq_steer_publish(dev, st);
+	return 0;
+}

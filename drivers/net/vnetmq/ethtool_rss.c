@@ -108,6 +108,46 @@ static int vnetmq_rss_ctx_set(struct vnetmq_rss_ctx *ctx,
 	return 0;
 }
 
+/*
+ * Publish @st, changed in context @id, unless a symmetric transform no
+ * longer fits that context's fields, or a rule through the context now
+ * reaches past the RX queues (the core checks neither for a context).
+ * @st is the caller's no more.
+ */
+static int vnetmq_rss_commit(struct net_device *dev, struct vnetmq_steer *st,
+			     u32 id, struct netlink_ext_ack *extack)
+{
+	if (!vnetmq_rss_sym_ok(&st->ctx[id])) {
+		NL_SET_ERR_MSG(extack, "a symmetric transform needs sources and destinations hashed in pairs, and no flow label");
+		kvfree(st);
+		return -EINVAL;
+	}
+	if (vnetmq_rules_queues(st) > dev->real_num_rx_queues) {
+		NL_SET_ERR_MSG(extack, "an ntuple rule adds its queue to this context's entries: the sum must be an RX queue");
+		kvfree(st);
+		return -EINVAL;
+	}
+	vnetmq_steer_publish(dev, st);
+	return 0;
+}
+
+/* Apply @rxfh to context @id, on a copy of the tables, and commit. */
+static int vnetmq_rss_apply(struct net_device *dev, struct vnetmq_steer *st,
+			    u32 id, const struct ethtool_rxfh_param *rxfh,
+			    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!st)
+		return -ENOMEM;
+	err = vnetmq_rss_ctx_set(&st->ctx[id], rxfh, extack);
+	if (err) {
+		kvfree(st);
+		return err;
+	}
+	return vnetmq_rss_commit(dev, st, id, extack);
+}
+
 /**
  * vnetmq_set_rxfh() - change context 0 (ethtool -X)
  * @dev: the device
@@ -121,21 +161,9 @@ int vnetmq_set_rxfh(struct net_device *dev,
 		    struct ethtool_rxfh_param *rxfh,
 		    struct netlink_ext_ack *extack)
 {
-	struct vnetmq_steer *st;
-	int err;
-
 	if (vnetmq_steer_refuse(dev, extack))
 		return -EOPNOTSUPP;
-	st = vnetmq_steer_dup(dev);
-	if (!st)
-		return -ENOMEM;
-	err = vnetmq_rss_ctx_set(&st->ctx[0], rxfh, extack);
-	if (err) {
-		kvfree(st);
-		return err;
-	}
-	vnetmq_steer_publish(dev, st);
-	return 0;
+	return vnetmq_rss_apply(dev, vnetmq_steer_dup(dev), 0, rxfh, extack);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_set_rxfh);
 
@@ -181,9 +209,9 @@ int vnetmq_create_rxfh_context(struct net_device *dev,
 		kvfree(st);
 		return err;
 	}
+	/* The core keeps what it reports; it frees @ctx if this fails. */
 	vnetmq_rss_ctx_report(ctx, &st->ctx[id]);
-	vnetmq_steer_publish(dev, st);
-	return 0;
+	return vnetmq_rss_commit(dev, st, id, extack);
 }
 
 /**
@@ -201,19 +229,8 @@ int vnetmq_modify_rxfh_context(struct net_device *dev,
 			       const struct ethtool_rxfh_param *rxfh,
 			       struct netlink_ext_ack *extack)
 {
-	struct vnetmq_steer *st;
-	int err;
-
-	st = vnetmq_steer_dup(dev);
-	if (!st)
-		return -ENOMEM;
-	err = vnetmq_rss_ctx_set(&st->ctx[rxfh->rss_context], rxfh, extack);
-	if (err) {
-		kvfree(st);
-		return err;
-	}
-	vnetmq_steer_publish(dev, st);
-	return 0;
+	return vnetmq_rss_apply(dev, vnetmq_steer_dup(dev), rxfh->rss_context,
+				rxfh, extack);
 }
 
 /**
@@ -308,6 +325,5 @@ int vnetmq_set_rxfh_fields(struct net_device *dev,
 	if (!st)
 		return -ENOMEM;
 	st->ctx[fields->rss_context].fields[fields->flow_type] = fields->data;
-	vnetmq_steer_publish(dev, st);
-	return 0;
+	return vnetmq_rss_commit(dev, st, fields->rss_context, extack);
 }

@@ -816,12 +816,15 @@ static void vnetmq_apply_topology(struct net_device *dev)
  *
  * Context: RTNL.
  * Return: 0, -EBUSY if the new counts would remove a queue pair that a
- * file serves or a TX queue of a class, or the error of
- * netif_set_real_num_queues(); the old counts then stay in force.
+ * file serves or a TX queue of a class, -EINVAL if an ntuple rule sends
+ * frames to an RX queue they remove, or the error of
+ * netif_set_real_num_queues() (or -ENOMEM); the old counts then stay in
+ * force.
  */
 int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	struct vnetmq_steer *st;
 	bool running;
 	int err, q;
 
@@ -838,11 +841,17 @@ int vnetmq_set_queues(struct net_device *dev, unsigned int tx, unsigned int rx)
 			    vnetmq_tc_last_txq(&priv->tc));
 		return -EBUSY;
 	}
+	err = vnetmq_steer_queues_prepare(dev, rx, &st);
+	if (err)
+		return err;
 	running = vnetmq_pause(dev);
 	err = netif_set_real_num_queues(dev, tx, rx);
 	if (!err) {
-		vnetmq_steer_set_queues(dev);
+		if (st)
+			vnetmq_steer_publish(dev, st);
 		vnetmq_apply_topology(dev);
+	} else {
+		kvfree(st);
 	}
 	vnetmq_resume(dev, running);
 	return err;
@@ -1107,6 +1116,15 @@ static void vnetmq_dev_uninit(struct net_device *dev)
  * this lets through to a file that cannot carry it is dropped and
  * counted by vnetmq_skb_qfile_prep().
  */
+/* ntuple-filters off deletes the rules (steer.c); the rest is the core's. */
+static int vnetmq_set_features(struct net_device *dev,
+			       netdev_features_t features)
+{
+	if ((dev->features & NETIF_F_NTUPLE) && !(features & NETIF_F_NTUPLE))
+		return vnetmq_ntuple_flush(dev);
+	return 0;
+}
+
 static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 					       struct net_device *dev,
 					       netdev_features_t features)
@@ -1155,6 +1173,7 @@ static const struct net_device_ops vnetmq_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= vnetmq_features_check,
+	.ndo_set_features	= vnetmq_set_features,
 	.ndo_setup_tc		= vnetmq_setup_tc,
 	.ndo_siocdevprivate	= vnetmq_siocdevprivate,
 	.ndo_get_iflink		= vnetmq_get_iflink,

@@ -163,11 +163,11 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rule_lookup);
  * @rss_context: the context of a FLOW_RSS rule
  * @nrx: the device's real RX queue count
  *
- * set_rxnfc has no extack, so each refusal has its own errno: -EINVAL
- * for a malformed rule, -EOPNOTSUPP for what vnetmq does not match on
- * (FLOW_EXT, MAC, AH/ESP, Ethernet flows), -ENOENT for a context that
- * does not exist, -ERANGE for a queue or location out of range (a
- * context's queues count from the rule's queue).
+ * set_rxnfc has no extack, so the refusals differ by errno: -EINVAL
+ * for a malformed rule, or a queue or location out of range (a
+ * context's queues count from the rule's queue), -EOPNOTSUPP for what
+ * vnetmq does not match on (FLOW_EXT, MAC, AH/ESP, Ethernet flows),
+ * -ENOENT for a context that does not exist.
  *
  * Return: 0 or a negative errno.
  */
@@ -199,7 +199,7 @@ int vnetmq_rule_check(const struct vnetmq_steer *st,
 		return -EOPNOTSUPP;
 	}
 	if (fs->location >= VNETMQ_MAX_RULES)
-		return -ERANGE;
+		return -EINVAL;
 	if (fs->ring_cookie == RX_CLS_FLOW_DISC)
 		return fs->flow_type & FLOW_RSS ? -EINVAL : 0;
 	if (fs->ring_cookie == RX_CLS_FLOW_WAKE ||
@@ -207,7 +207,7 @@ int vnetmq_rule_check(const struct vnetmq_steer *st,
 		return -EOPNOTSUPP;
 	ring = ethtool_get_flow_spec_ring(fs->ring_cookie);
 	if (ring >= nrx)
-		return -ERANGE;
+		return -EINVAL;
 	if (!(fs->flow_type & FLOW_RSS))
 		return 0;
 	if (rss_context >= VNETMQ_RSS_MAX_CTX || !st->ctx[rss_context].used)
@@ -215,7 +215,7 @@ int vnetmq_rule_check(const struct vnetmq_steer *st,
 	/* The context's queues, offset by the rule's, must exist. */
 	for (i = 0; i < VNETMQ_RSS_INDIR_SIZE; i++)
 		if (ring + st->ctx[rss_context].indir[i] >= nrx)
-			return -ERANGE;
+			return -EINVAL;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rule_check);
@@ -344,6 +344,39 @@ int vnetmq_rule_delete(struct vnetmq_steer *st, u32 loc)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rule_delete);
+
+/**
+ * vnetmq_rules_queues() - the RX queues the rules need
+ * @st: the steering tables
+ *
+ * A rule needs its queue; a rule through a context needs its queue plus
+ * each of the context's entries.  The core checks the first before
+ * ethtool -L; the driver checks both, and checks again when a context
+ * used by a rule changes its table.
+ *
+ * Return: one more than the highest RX queue a rule can send to, or 0.
+ */
+unsigned int vnetmq_rules_queues(const struct vnetmq_steer *st)
+{
+	const struct vnetmq_rule *r;
+	unsigned int i, e, top = 0;
+	u64 q;
+
+	for (i = 0; i < st->nr_rules; i++) {
+		r = &st->rule[i];
+		if (r->fs.ring_cookie == RX_CLS_FLOW_DISC)
+			continue;
+		q = ethtool_get_flow_spec_ring(r->fs.ring_cookie);
+		if (r->fs.flow_type & FLOW_RSS)
+			for (e = 0; e < VNETMQ_RSS_INDIR_SIZE; e++)
+				top = max_t(u64, top, q + 1 +
+					    st->ctx[r->rss_context].indir[e]);
+		else
+			top = max_t(u64, top, q + 1);
+	}
+	return top;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rules_queues);
 
 /**
  * vnetmq_steer_pick() - the RX queue of a frame, and its hash

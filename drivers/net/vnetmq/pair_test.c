@@ -499,7 +499,7 @@ static void vnetmq_ptest_steer(struct kunit *test)
 	fs->location = 5;
 	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
 	fs->ring_cookie = 2;
-	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), -ERANGE);
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), -EINVAL);
 	rtnl_unlock();
 
 	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 53));
@@ -511,8 +511,15 @@ static void vnetmq_ptest_steer(struct kunit *test)
 	/* The core's counter: vnetmq's own count what reached a ring. */
 	KUNIT_EXPECT_EQ(test, dev_get_stats(b, &s)->rx_dropped, dropped + 1);
 
+	/* The rules keep B's RX queue 1: ethtool -L may not take it. */
 	rtnl_lock();
-	b->features &= ~NETIF_F_NTUPLE;
+	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, b->real_num_rx_queues, 2);
+	/* ntuple-filters off: the rules go. */
+	b->wanted_features &= ~NETIF_F_NTUPLE;
+	netdev_update_features(b);
+	KUNIT_EXPECT_EQ(test, vnetmq_steer_cur(b)->nr_rules, 0);
+	KUNIT_EXPECT_EQ(test, vnetmq_set_queues(b, 2, 1), 0);
 	rtnl_unlock();
 	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_udp(test, a, 9));
 	KUNIT_EXPECT_TRUE(test, vnetmq_ptest_wait(t, 1, 3));

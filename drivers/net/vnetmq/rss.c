@@ -59,8 +59,11 @@ static unsigned int vnetmq_flow_ipv6(const struct sk_buff *skb,
 	f->tos = ipv6_get_dsfield(ip6h);
 	f->flow_label = ip6_flowlabel(ip6h);
 	/* Extension headers are not walked: a NIC's parser stops there
-	 * too, and such a frame is hashed as IPv6 other.
+	 * too, and such a frame is hashed as IPv6 other.  A fragment is
+	 * one, with no L4 bytes of its own, as an IPv4 fragment.
 	 */
+	if (ip6h->nexthdr == NEXTHDR_FRAGMENT)
+		return 0;
 	f->l4_proto = ip6h->nexthdr;
 	return sizeof(*ip6h);
 }
@@ -106,12 +109,13 @@ void vnetmq_flow_parse(const struct sk_buff *skb, struct vnetmq_flow *f)
 	l4 = skb_header_pointer(skb, off + l3len, sizeof(_l4), &_l4);
 	if (!l4)
 		return;
-	f->l4_first = *l4;
+	/* A packet socket's frame may leave the IP header unaligned. */
+	f->l4_first = get_unaligned(l4);
 	f->has_l4 = true;
 	if (f->l4_proto == IPPROTO_TCP || f->l4_proto == IPPROTO_UDP ||
 	    f->l4_proto == IPPROTO_SCTP) {
-		f->sport = ((const __be16 *)l4)[0];
-		f->dport = ((const __be16 *)l4)[1];
+		f->sport = get_unaligned((const __be16 *)l4);
+		f->dport = get_unaligned((const __be16 *)l4 + 1);
 		f->has_ports = true;
 	}
 }
@@ -181,6 +185,36 @@ bool vnetmq_rss_fields_ok(u32 flow_type, u32 fields)
 	return !(fields & ~ok);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_rss_fields_ok);
+
+/**
+ * vnetmq_rss_sym_ok() - does a symmetric transform keep a context
+ *	symmetric?
+ * @ctx: the context
+ *
+ * The core checks context 0's fields against its transform on the ioctl
+ * path only; a context's own fields and transform are the driver's to
+ * check.  A symmetric input needs, for every flow type, sources and
+ * destinations selected in pairs, and no flow label.
+ *
+ * Return: true if @ctx has no symmetric transform, or its fields fit it.
+ */
+bool vnetmq_rss_sym_ok(const struct vnetmq_rss_ctx *ctx)
+{
+	const u32 pair_ip = RXH_IP_SRC | RXH_IP_DST;
+	const u32 pair_l4 = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	u32 ft, f;
+
+	if (!(ctx->xfrm & (RXH_XFRM_SYM_XOR | RXH_XFRM_SYM_OR_XOR)))
+		return true;
+	for (ft = 0; ft < ARRAY_SIZE(ctx->fields); ft++) {
+		f = ctx->fields[ft];
+		if ((f & ~(pair_ip | pair_l4)) ||
+		    hweight32(f & pair_ip) == 1 || hweight32(f & pair_l4) == 1)
+			return false;
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_rss_sym_ok);
 
 /**
  * vnetmq_rss_default_fields() - what a flow type hashes on at creation

@@ -205,6 +205,12 @@ static void vnetmq_rsst_parse_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.tos, 0x28);
 	KUNIT_EXPECT_EQ(test, ntohl(f.flow_label), 0xabcde);
 
+	/* An IPv6 fragment: no L4 bytes, as an IPv4 one. */
+	h.proto = NEXTHDR_FRAGMENT;
+	vnetmq_rsst_parse(test, &h, &f);
+	KUNIT_EXPECT_EQ(test, vnetmq_flow_type(&f), IPV6_FLOW);
+	KUNIT_EXPECT_FALSE(test, f.has_l4);
+
 	/* Not IP; and an IP frame cut short inside its header. */
 	skb = vnetmq_test_frame(test, vnetmq_test_etherdev(test), 60, 0, 0);
 	vnetmq_flow_parse(skb, &f);
@@ -291,6 +297,17 @@ static void vnetmq_rsst_fields_test(struct kunit *test)
 
 	vnetmq_rss_ctx_init(&ctx, 4);
 	KUNIT_EXPECT_EQ(test, ctx.indir[5], 1);
+	/* A symmetric transform wants fields in pairs, no flow label. */
+	KUNIT_EXPECT_TRUE(test, vnetmq_rss_sym_ok(&ctx));
+	ctx.xfrm = RXH_XFRM_SYM_XOR;
+	KUNIT_EXPECT_TRUE(test, vnetmq_rss_sym_ok(&ctx));
+	ctx.fields[TCP_V6_FLOW] = VNETMQ_RSST_L3 | RXH_L4_B_0_1;
+	KUNIT_EXPECT_FALSE(test, vnetmq_rss_sym_ok(&ctx));
+	ctx.fields[TCP_V6_FLOW] = VNETMQ_RSST_L4 | RXH_IP6_FL;
+	KUNIT_EXPECT_FALSE(test, vnetmq_rss_sym_ok(&ctx));
+	ctx.fields[TCP_V6_FLOW] = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	KUNIT_EXPECT_TRUE(test, vnetmq_rss_sym_ok(&ctx));
+	ctx.xfrm = 0;
 	vnetmq_rsst_addr(test, "10.1.1.1", false, h.src);
 	vnetmq_rsst_addr(test, "10.1.1.2", false, h.dst);
 	vnetmq_rsst_parse(test, &h, &f);
@@ -336,14 +353,14 @@ static void vnetmq_rsst_rule_check_test(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), 0);
 	fs.ring_cookie = 4;
-	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -ERANGE);
+	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -EINVAL);
 	fs.ring_cookie = RX_CLS_FLOW_DISC;
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), 0);
 	fs.ring_cookie = 1ULL << ETHTOOL_RX_FLOW_SPEC_RING_VF_OFF | 1;
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -EOPNOTSUPP);
 	fs.ring_cookie = 0;
 	fs.location = VNETMQ_MAX_RULES;
-	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -ERANGE);
+	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -EINVAL);
 	fs.location = 0;
 	fs.flow_type |= FLOW_EXT;
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 0, 4), -EOPNOTSUPP);
@@ -360,7 +377,7 @@ static void vnetmq_rsst_rule_check_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 2, 4), 0);
 	/* Context 2 spreads over 0..3: offset by 1, queue 4 is missing. */
 	fs.ring_cookie = 1;
-	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 2, 4), -ERANGE);
+	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 2, 4), -EINVAL);
 	vnetmq_rss_indir_spread(&st->ctx[2], 3);
 	KUNIT_EXPECT_EQ(test, vnetmq_rule_check(st, &fs, 2, 4), 0);
 	fs.ring_cookie = RX_CLS_FLOW_DISC;
@@ -503,6 +520,12 @@ static void vnetmq_rsst_pick_test(struct kunit *test)
 	fs.ring_cookie = 2;
 	vnetmq_rule_insert(st, &fs, 5);
 	KUNIT_EXPECT_EQ(test, vnetmq_steer_pick(st, &f, 4, &hash, &type), 3);
+	/* The rules need queue 3: 2, plus context 5's highest, 1. */
+	KUNIT_EXPECT_EQ(test, vnetmq_rules_queues(st), 4);
+	st->ctx[5].indir[7] = 3;
+	KUNIT_EXPECT_EQ(test, vnetmq_rules_queues(st), 6);
+	st->ctx[5].indir[7] = 0;
+
 	/* Other traffic is context 0's. */
 	h.dport = 54;
 	vnetmq_rsst_parse(test, &h, &f);

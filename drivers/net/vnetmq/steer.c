@@ -9,9 +9,9 @@
  * A lone device loops its TX queues back by its TX map, which RSS would
  * contradict: it refuses the steering operations.
  *
- * The core serializes the set operations under RTNL (vnetmq is not
- * ops-locked); a get may run under the core's rss_lock alone, so it reads
- * the snapshot under RCU.
+ * The core calls every operation under RTNL, vnetmq not being
+ * ops-locked (were it, the set operations would lose RTNL and need a
+ * lock of their own); the snapshot's readers besides use RCU.
  */
 
 #include <kunit/visibility.h>
@@ -103,29 +103,41 @@ void vnetmq_steer_free(struct net_device *dev)
 }
 
 /**
- * vnetmq_steer_set_queues() - the RX queue count changed (ethtool -L)
+ * vnetmq_steer_queues_prepare() - the tables for a new RX queue count
  * @dev: the device
+ * @rx: the RX queue count ethtool -L asks for
+ * @stp: set to the tables to publish once the count has changed, or
+ *	NULL when they stay as they are
  *
  * A default table spreads over the new count; a table the user set is
- * left as it is, and the core refused a count that would strand its
- * queues, as it refuses one below the queues of a context or a rule.
+ * left as it is, and the core refuses a count that would strand its
+ * queues, as it refuses one below a context's.  A rule's queue, plus its
+ * context's entries, is checked here: the core counts the queue only.
+ * Memory is taken before anything changes.
  *
  * Context: RTNL.
+ * Return: 0, -EINVAL if a rule sends frames to a queue at or above @rx
+ * (the log says which), or -ENOMEM.
  */
-void vnetmq_steer_set_queues(struct net_device *dev)
+int vnetmq_steer_queues_prepare(struct net_device *dev, unsigned int rx,
+				struct vnetmq_steer **stp)
 {
-	struct vnetmq_steer *st;
+	struct vnetmq_steer *cur = vnetmq_steer_cur(dev);
+	unsigned int need = vnetmq_rules_queues(cur);
 
+	*stp = NULL;
+	if (need > rx) {
+		netdev_info(dev, "ntuple rules send frames to RX queue %u: delete them first\n",
+			    need - 1);
+		return -EINVAL;
+	}
 	if (netif_is_rxfh_configured(dev))
-		return;
-	/* Without memory the old table stays: the datapath folds a queue
-	 * out of range back into it (vnetmq_steer_pick()).
-	 */
-	st = vnetmq_steer_dup(dev);
-	if (!st)
-		return;
-	vnetmq_rss_indir_spread(&st->ctx[0], dev->real_num_rx_queues);
-	vnetmq_steer_publish(dev, st);
+		return 0;
+	*stp = vnetmq_steer_dup(dev);
+	if (!*stp)
+		return -ENOMEM;
+	vnetmq_rss_indir_spread(&(*stp)->ctx[0], rx);
+	return 0;
 }
 
 /**

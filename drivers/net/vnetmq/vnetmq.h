@@ -67,14 +67,16 @@ struct netdev_stat_ops;
 #define VNETMQ_MAX_COAL_USECS	10000
 
 /*
- * RSS (ethtool -X): a key and a table per context, contexts 0..63.  The
- * key is ice's size: Toeplitz needs 4 bytes of key beyond its longest
- * input, two IPv6 addresses, two ports and a flow label.  The table is
- * a multiple of 8, so weights up to 8 divide it exactly.
+ * RSS (ethtool -X): a key and a table per context, contexts 0..32 (the
+ * driver selftests create 32).  The key is ice's size: Toeplitz needs 4
+ * bytes of key beyond its longest input, two IPv6 addresses, two ports
+ * and a flow label.  The table has an entry for each of the most RX
+ * queues a device may have, and is a multiple of 8, so weights up to 8
+ * divide it exactly.
  */
 #define VNETMQ_RSS_KEY_SIZE	52
-#define VNETMQ_RSS_INDIR_SIZE	128
-#define VNETMQ_RSS_MAX_CTX	64
+#define VNETMQ_RSS_INDIR_SIZE	VNETMQ_MAX_QUEUES
+#define VNETMQ_RSS_MAX_CTX	33
 #define VNETMQ_RSS_INPUT_MAX	(2 * 16 + 2 * 2 + 4)
 /* ntuple rule locations (ethtool -N ... loc). */
 #define VNETMQ_MAX_RULES	64
@@ -511,6 +513,7 @@ struct vnetmq_napi_ops {
 void vnetmq_flow_parse(const struct sk_buff *skb, struct vnetmq_flow *f);
 u32 vnetmq_flow_type(const struct vnetmq_flow *f);
 bool vnetmq_rss_fields_ok(u32 flow_type, u32 fields);
+bool vnetmq_rss_sym_ok(const struct vnetmq_rss_ctx *ctx);
 u32 vnetmq_rss_default_fields(u32 flow_type);
 unsigned int vnetmq_rss_input(const struct vnetmq_flow *f, u32 fields,
 			      u8 xfrm, u8 *in);
@@ -536,6 +539,7 @@ int vnetmq_rule_free_loc(const struct vnetmq_steer *st, u32 loc);
 void vnetmq_rule_insert(struct vnetmq_steer *st,
 			const struct ethtool_rx_flow_spec *fs, u32 rss_context);
 int vnetmq_rule_delete(struct vnetmq_steer *st, u32 loc);
+unsigned int vnetmq_rules_queues(const struct vnetmq_steer *st);
 u32 vnetmq_steer_pick(const struct vnetmq_steer *st,
 		      const struct vnetmq_flow *f, unsigned int nrx,
 		      u32 *hash, enum pkt_hash_types *type);
@@ -548,7 +552,8 @@ bool vnetmq_steer_refuse(struct net_device *dev,
 			 struct netlink_ext_ack *extack);
 int vnetmq_steer_init(struct net_device *dev);
 void vnetmq_steer_free(struct net_device *dev);
-void vnetmq_steer_set_queues(struct net_device *dev);
+int vnetmq_steer_queues_prepare(struct net_device *dev, unsigned int rx,
+				struct vnetmq_steer **stp);
 u32 vnetmq_steer_rx(struct net_device *dev, struct sk_buff *skb);
 
 /* ethtool_rss.c */
@@ -579,6 +584,7 @@ int vnetmq_set_rxfh_fields(struct net_device *dev,
 int vnetmq_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 		     u32 *rule_locs);
 int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info);
+int vnetmq_ntuple_flush(struct net_device *dev);
 
 /* queue.c: mapping and flow-control thresholds */
 u16 vnetmq_rxq_for_txq(u16 txq, unsigned int real_num_rx_queues);
