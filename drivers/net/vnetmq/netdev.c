@@ -31,8 +31,6 @@
 #define VNETMQ_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
 			 NETIF_F_RXCSUM | NETIF_F_HIGHDMA | \
 			 NETIF_F_GSO_SOFTWARE)
-/* What a pair's receiving end does as a NIC (steer.c). */
-#define VNETMQ_STEER_FEATURES	(NETIF_F_RXHASH | NETIF_F_NTUPLE)
 
 static DEFINE_IDA(vnetmq_ida);
 
@@ -1190,12 +1188,11 @@ static void vnetmq_setup(struct net_device *dev)
 	dev->netdev_ops = &vnetmq_netdev_ops;
 	dev->ethtool_ops = &vnetmq_ethtool_ops;
 	dev->stat_ops = &vnetmq_stat_ops;
-	dev->features |= VNETMQ_FEATURES | VNETMQ_STEER_FEATURES;
+	dev->features |= VNETMQ_FEATURES;
 	/* A looped-back frame keeps its checksum state, as through veth:
 	 * turning RXCSUM off would change nothing, so it is fixed on.
 	 */
-	dev->hw_features = (VNETMQ_FEATURES & ~NETIF_F_RXCSUM) |
-			   VNETMQ_STEER_FEATURES;
+	dev->hw_features = VNETMQ_FEATURES & ~NETIF_F_RXCSUM;
 	dev->hw_enc_features = VNETMQ_FEATURES;
 	dev->vlan_features = VNETMQ_FEATURES;
 	dev->watchdog_timeo = VNETMQ_WATCHDOG_TIMEO;

@@ -171,8 +171,11 @@ static int vnetmq_nl_fill_txq(struct sk_buff *rsp, struct net_device *dev,
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	struct vnetmq_txq_map *map = &priv->txq_map[id];
 
-	if (nla_put_u32(rsp, VNETMQ_A_QUEUE_RX_QUEUE, map->rxq) ||
-	    nla_put_u32(rsp, VNETMQ_A_QUEUE_TC, map->tc))
+	/* A pair's peer steers each frame: no RX queue is the TX queue's. */
+	if (rtnl_dereference(priv->peer) == dev &&
+	    nla_put_u32(rsp, VNETMQ_A_QUEUE_RX_QUEUE, map->rxq))
+		return -EMSGSIZE;
+	if (nla_put_u32(rsp, VNETMQ_A_QUEUE_TC, map->tc))
 		return -EMSGSIZE;
 	if (netif_tx_queue_stopped(netdev_get_tx_queue(dev, id)) &&
 	    nla_put_flag(rsp, VNETMQ_A_QUEUE_STOPPED))

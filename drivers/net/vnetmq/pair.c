@@ -94,6 +94,8 @@ int vnetmq_newlink(struct net_device *dev, struct rtnl_newlink_params *params,
 	/* As veth's: an index for the peer only with one for @dev. */
 	if (dev->ifindex)
 		peer->ifindex = ifmp->ifi_index;
+	vnetmq_steer_features(peer);
+	vnetmq_steer_features(dev);
 	err = register_netdevice(peer);
 	if (err) {
 		free_netdev(peer);

@@ -80,6 +80,8 @@ static struct net_device *vnetmq_ptest_alloc(unsigned int txqs,
 	if (!dev)
 		return NULL;
 	dev->rtnl_link_ops = &vnetmq_link_ops;
+	/* As newlink does for a pair's ends. */
+	vnetmq_steer_features(dev);
 	/* No IPv6: its own frames would join the counts. */
 	dev->mtu = IPV6_MIN_MTU - 1;
 	return dev;

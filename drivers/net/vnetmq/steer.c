@@ -193,3 +193,17 @@ bool vnetmq_steer_refuse(struct net_device *dev,
 	NL_SET_ERR_MSG(extack, "vnetmq steers the frames a pair's end receives; a lone device loops each TX queue back to its mapped RX queue");
 	return true;
 }
+
+/**
+ * vnetmq_steer_features() - offer what a pair's end does as a receiver
+ * @dev: an end of a pair, not yet registered
+ *
+ * RX hashing and ntuple filters, on by default; a lone device, which
+ * steers nothing, does not offer them.
+ */
+void vnetmq_steer_features(struct net_device *dev)
+{
+	dev->hw_features |= VNETMQ_STEER_FEATURES;
+	dev->features |= VNETMQ_STEER_FEATURES;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_steer_features);

@@ -80,6 +80,8 @@ struct netdev_stat_ops;
 #define VNETMQ_RSS_INPUT_MAX	(2 * 16 + 2 * 2 + 4)
 /* ntuple rule locations (ethtool -N ... loc). */
 #define VNETMQ_MAX_RULES	64
+/* What a pair's ends do as a NIC's receiver (steer.c); not a lone one. */
+#define VNETMQ_STEER_FEATURES	(NETIF_F_RXHASH | NETIF_F_NTUPLE)
 /* What vnetmq_steer_pick() returns for a frame a rule drops. */
 #define VNETMQ_STEER_DROP	U32_MAX
 
@@ -550,6 +552,7 @@ struct vnetmq_steer *vnetmq_steer_dup(struct net_device *dev);
 void vnetmq_steer_publish(struct net_device *dev, struct vnetmq_steer *st);
 bool vnetmq_steer_refuse(struct net_device *dev,
 			 struct netlink_ext_ack *extack);
+void vnetmq_steer_features(struct net_device *dev);
 int vnetmq_steer_init(struct net_device *dev);
 void vnetmq_steer_free(struct net_device *dev);
 int vnetmq_steer_queues_prepare(struct net_device *dev, unsigned int rx,
