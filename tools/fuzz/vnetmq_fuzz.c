@@ -9,7 +9,9 @@
  * family, create pairs with raw RTM_NEWLINK requests whose peer info is
  * random, and send frames from packet sockets; one process runs as an
  * unprivileged user.  A churn thread changes the devices under them:
- * ethtool -L/-G/-C/-K, mqprio on and off, MTU, link down and up, delete
+ * ethtool -L/-G/-C/-K, receive steering (ethtool -X/-N, and raw
+ * SIOCETHTOOL rule and hash-field requests), mqprio on and off, MTU,
+ * link down and up, delete
  * and create (alone, or as one end of a pair whose other end is in the
  * fuzz netns), netns moves and netns deletion.  A watchdog interrupts
  * calls blocked in the kernel with a signal.  Arguments are valid, random
@@ -55,6 +57,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/ethtool.h>
 #include <linux/genetlink.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
@@ -999,12 +1002,101 @@ static void dev_create(struct worker *w, const char *dev)
 	runf(w, "ip link set dev %s up", dev);
 }
 
+/* Steering through ethtool's command line: tables, contexts, rules. */
+static int steer_cli(struct worker *w, const char *dev)
+{
+	static const char * const flows[] = {
+		"tcp4", "udp4", "sctp4", "tcp6", "udp6", "ip4", "ip6",
+	};
+	static const char * const fields[] = { "sd", "sdfn", "s", "f", "n" };
+	const char *flow = flows[below(w, ARRAY_SIZE(flows))];
+
+	switch (below(w, 8)) {
+	case 0:
+		return runf(w, "ethtool -X %s equal %u", dev, below(w, 9));
+	case 1:
+		return runf(w, "ethtool -X %s weight %u %u %u %u", dev,
+			    below(w, 3), below(w, 3), below(w, 3), below(w, 3));
+	case 2:
+		return runf(w, "ethtool -X %s context new start %u equal %u",
+			    dev, below(w, 4), 1 + below(w, 4));
+	case 3:
+		return runf(w, "ethtool -X %s context %u delete", dev,
+			    below(w, 40));
+	case 4:
+		return runf(w, "ethtool -N %s flow-type %s dst-port %u action %d loc %u",
+			    dev, flow, below(w, 65536), (int)below(w, 6) - 1,
+			    below(w, 70));
+	case 5:
+		return runf(w, "ethtool -N %s flow-type %s src-ip 10.0.0.%u context %u action %u",
+			    dev, flow, below(w, 256), below(w, 40), below(w, 4));
+	case 6:
+		return runf(w, "ethtool -N %s rx-flow-hash %s %s", dev, flow,
+			    fields[below(w, ARRAY_SIZE(fields))]);
+	default:
+		return runf(w, "ethtool -N %s delete %u", dev, below(w, 70));
+	}
+}
+
+/*
+ * Steering through SIOCETHTOOL with a random rule or hash-field request:
+ * flow types, masks, ring cookies, locations and contexts that the
+ * command line would not send.
+ */
+static int steer_ioctl(struct worker *w, const char *dev)
+{
+	static const __u32 cmds[] = {
+		ETHTOOL_SRXCLSRLINS, ETHTOOL_SRXCLSRLDEL, ETHTOOL_GRXCLSRULE,
+		ETHTOOL_GRXCLSRLALL, ETHTOOL_GRXCLSRLCNT, ETHTOOL_SRXFH,
+		ETHTOOL_GRXFH, ETHTOOL_GRXRINGS,
+	};
+	struct {
+		struct ethtool_rxnfc nfc;
+		__u32 locs[128];
+	} req;
+	struct ifreq ifr;
+	int ret;
+
+	fill_random(w, &req, sizeof(req));
+	req.nfc.cmd = cmds[below(w, ARRAY_SIZE(cmds))];
+	if (chance(w, 70))
+		req.nfc.fs.flow_type = below(w, 0x20) |
+				       (chance(w, 30) ? FLOW_RSS : 0);
+	if (chance(w, 70))
+		req.nfc.fs.location = below(w, 70);
+	if (chance(w, 60))
+		req.nfc.fs.ring_cookie = chance(w, 20) ? RX_CLS_FLOW_DISC :
+					 below(w, 6);
+	if (chance(w, 70))
+		req.nfc.rule_cnt = below(w, 128);
+	if (chance(w, 70))
+		req.nfc.rss_context = below(w, 40);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", dev);
+	ifr.ifr_data = (void *)&req;
+	ret = ioctl(w->inet, SIOCETHTOOL, &ifr);
+	logop(w, "ethtool ioctl %s cmd %#x flow %#x loc %#x = %d (%d)", dev,
+	      req.nfc.cmd, req.nfc.fs.flow_type, req.nfc.fs.location, ret,
+	      ret < 0 ? errno : 0);
+	return ret;
+}
+
 static int churn_one(struct worker *w)
 {
 	const char *dev = dev_pick(w);
 	int rc = -1;
 
-	switch (below(w, 14)) {
+	switch (below(w, 17)) {
+	case 14:
+		rc = steer_cli(w, dev);
+		break;
+	case 15:
+		rc = steer_ioctl(w, dev);
+		break;
+	case 16:
+		rc = runf(w, "ethtool -K %s ntuple %s rxhash %s", dev,
+			  below(w, 2) ? "on" : "off", below(w, 2) ? "on" : "off");
+		break;
 	case 0:
 		rc = runf(w, "ip link set dev %s down", dev);
 		break;
