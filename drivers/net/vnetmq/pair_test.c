@@ -758,11 +758,11 @@ static int vnetmq_ptest_complete(void *arg)
 static void vnetmq_ptest_completers(struct kunit *test)
 {
 	struct vnetmq_ptest *t = test->priv;
-	struct vnetmq_priv *pb = netdev_priv(t->end[1]);
 	struct netdev_queue *txq = netdev_get_tx_queue(t->end[0], 0);
+	struct vnetmq_priv *pb = netdev_priv(t->end[1]);
 	struct vnetmq_ptest_completer c[2];
-	struct task_struct *task[2];
 	const unsigned int n = 100000;
+	struct task_struct *task[2];
 	unsigned int i;
 
 	if (!IS_ENABLED(CONFIG_BQL) || num_online_cpus() < 2)

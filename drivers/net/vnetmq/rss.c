@@ -200,8 +200,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rss_fields_ok);
  */
 bool vnetmq_rss_sym_ok(const struct vnetmq_rss_ctx *ctx)
 {
-	const u32 pair_ip = RXH_IP_SRC | RXH_IP_DST;
 	const u32 pair_l4 = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	const u32 pair_ip = RXH_IP_SRC | RXH_IP_DST;
 	u32 ft, f;
 
 	if (!(ctx->xfrm & (RXH_XFRM_SYM_XOR | RXH_XFRM_SYM_OR_XOR)))

@@ -33,6 +33,7 @@ struct vnetmq_steer *vnetmq_steer_cur(struct net_device *dev)
 
 	return rtnl_dereference(priv->steer);
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_steer_cur);
 
 /**
  * vnetmq_steer_dup() - a private copy of the tables in force
