@@ -10,7 +10,7 @@ KSRC	?=
 BUILD	?= $(CURDIR)/build
 export KVER KSRC BUILD
 
-.PHONY: help setup kernel kunit kcsan e2e peers stress fuzz faults module coverage gates rig-tests series series-refresh test demo bench clean
+.PHONY: help setup kernel kunit kcsan e2e peers mainline stress fuzz faults module coverage gates rig-tests series series-refresh test demo bench clean
 
 help:
 	@echo 'make demo     build, boot UML, show vnetmq moving frames queue by queue'
@@ -19,6 +19,7 @@ help:
 	@echo 'make kcsan    KUnit suites again on x86_64 with KCSAN, under QEMU ($(BUILD)/kcsan-kernel/); SUITE="g1 g2": one boot per glob'
 	@echo 'make e2e      e2e selftests only; TESTS="vnetmq_basic.sh" picks some'
 	@echo 'make peers    the same probes on vnetmq, veth and netdevsim: what only vnetmq can test'
+	@echo 'make mainline the tree'"'"'s drivers/net and drivers/net/hw selftests on a vnetmq pair, a veth pair and netdevsim; FAST=1 or FILES=drivers/net/hw/ntuple.py picks some'
 	@echo 'make stress   race the control plane against traffic (DURATION=300 s, SEED= repeats a run), then make fuzz and make faults'
 	@echo 'make fuzz     random input against every uapi of vnetmq while its devices change (DURATION=600 s; SEED= replays a run)'
 	@echo 'make faults   fail each of vnetmq'"'"'s allocations in turn on every path (PATHS= picks some)'
@@ -66,6 +67,10 @@ faults: kernel
 
 module: setup
 	@tools/module.sh
+
+mainline: setup
+	@tools/setup-host.sh mainline
+	@tools/mainline.sh $(if $(FAST),--fast) $(FILES)
 
 coverage:
 	@tools/setup-host.sh coverage

@@ -225,6 +225,19 @@ use_coverage_kernel() {
 	UML_MODE=(seccomp=off ncpus=1)
 }
 
+# make mainline's kernel: the rig's, with what the tree's driver
+# selftests need besides (kunit/mainline.config: BPF, netkit, XDP
+# sockets, tunnels, ...), in a tree of its own so that make test's
+# kernel does not change.
+use_mainline_kernel() {
+	KBUILD=$BUILD/mainline-kernel
+	KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config"
+		  "$VNETMQ_REPO/kunit/e2e.config"
+		  "$VNETMQ_REPO/kunit/mainline.config")
+	KNAME=mainline-kernel
+	KOBJECTS=1100
+}
+
 # defconfig_config: the architecture's defconfig with the KCONFIGS
 # fragments merged in.  Like kunit.py for its base, fail when an option
 # a fragment sets did not survive olddefconfig (an unmet dependency).
@@ -341,5 +354,6 @@ job_verdict() {
 case ${VNETMQ_KERNEL:-rig} in
 rig) ;;
 coverage) use_coverage_kernel ;;
-*) die "VNETMQ_KERNEL=$VNETMQ_KERNEL: no such kernel (rig or coverage)" ;;
+mainline) use_mainline_kernel ;;
+*) die "VNETMQ_KERNEL=$VNETMQ_KERNEL: no such kernel (rig, coverage or mainline)" ;;
 esac

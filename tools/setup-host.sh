@@ -28,9 +28,12 @@ packages=(build-essential bc bison flex libelf-dev libssl-dev ccache
 
 # make bench draws its chart with matplotlib (setup-host.sh bench);
 # make coverage's clang links the profile runtime into the kernel
-# (setup-host.sh coverage).
+# (setup-host.sh coverage); the tree's driver selftests that make
+# mainline runs use socat, iperf3 and bpftool (setup-host.sh mainline),
+# and a newer ethtool than bookworm's (tools/fetch-ethtool.sh).
 bench_packages=(python3-matplotlib)
 coverage_packages=(libclang-rt-19-dev)
+mainline_packages=(socat iperf3 bpftool)
 
 missing_packages() {
 	local p
@@ -61,7 +64,8 @@ main() {
 	"") ;;
 	bench) packages+=("${bench_packages[@]}") ;;
 	coverage) packages+=("${coverage_packages[@]}") ;;
-	*) die "usage: $0 [bench|coverage]" ;;
+	mainline) packages+=("${mainline_packages[@]}") ;;
+	*) die "usage: $0 [bench|coverage|mainline]" ;;
 	esac
 	install_packages
 	"$VNETMQ_REPO/tools/fetch-sparse.sh" "$VNETMQ_CACHE" >/dev/null

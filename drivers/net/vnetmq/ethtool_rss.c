@@ -118,12 +118,14 @@ static int vnetmq_rss_commit(struct net_device *dev, struct vnetmq_steer *st,
 			     u32 id, struct netlink_ext_ack *extack)
 {
 	if (!vnetmq_rss_sym_ok(&st->ctx[id])) {
-		NL_SET_ERR_MSG(extack, "a symmetric transform needs sources and destinations hashed in pairs, and no flow label");
+		NL_SET_ERR_MSG(extack,
+			       "a symmetric transform needs sources and destinations hashed in pairs, and no flow label");
 		kvfree(st);
 		return -EINVAL;
 	}
 	if (vnetmq_rules_queues(st) > dev->real_num_rx_queues) {
-		NL_SET_ERR_MSG(extack, "an ntuple rule adds its queue to this context's entries: the sum must be an RX queue");
+		NL_SET_ERR_MSG(extack,
+			       "an ntuple rule adds its queue to this context's entries: the sum must be an RX queue");
 		kvfree(st);
 		return -EINVAL;
 	}
@@ -309,11 +311,13 @@ int vnetmq_set_rxfh_fields(struct net_device *dev,
 	if (vnetmq_steer_refuse(dev, extack))
 		return -EOPNOTSUPP;
 	if (!vnetmq_rss_fields_ok(fields->flow_type, 0)) {
-		NL_SET_ERR_MSG(extack, "vnetmq hashes TCP, UDP, SCTP and other IP flows of IPv4 and IPv6 only");
+		NL_SET_ERR_MSG(extack,
+			       "vnetmq hashes TCP, UDP, SCTP and other IP flows of IPv4 and IPv6 only");
 		return -EOPNOTSUPP;
 	}
 	if (!vnetmq_rss_fields_ok(fields->flow_type, fields->data)) {
-		NL_SET_ERR_MSG(extack, "this flow type cannot hash on a field asked for: ports need TCP, UDP or SCTP, the flow label IPv6");
+		NL_SET_ERR_MSG(extack,
+			       "this flow type cannot hash on a field asked for: ports need TCP, UDP or SCTP, the flow label IPv6");
 		return -EINVAL;
 	}
 	if (fields->rss_context >= VNETMQ_RSS_MAX_CTX ||

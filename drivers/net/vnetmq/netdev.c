@@ -357,10 +357,10 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 
 	spin_lock(&st->done_lock);
 	/* A steered queue may have stopped on another RX queue's ring:
-	 * that ring's poll wakes it.  The ring was written before the
-	 * queue stopped.
+	 * that ring's poll wakes it.
 	 */
 	stopped = netif_tx_queue_stopped(nq);
+	/* The ring it stopped on was written before it stopped. */
 	smp_rmb();
 	if (stopped && READ_ONCE(map->rxq) == rq->index)
 		room = vnetmq_ring_free(ring);

@@ -191,7 +191,8 @@ bool vnetmq_steer_refuse(struct net_device *dev,
 
 	if (rcu_access_pointer(priv->peer) != dev)
 		return false;
-	NL_SET_ERR_MSG(extack, "vnetmq steers the frames a pair's end receives; a lone device loops each TX queue back to its mapped RX queue");
+	NL_SET_ERR_MSG(extack,
+		       "vnetmq steers the frames a pair's end receives; a lone device loops each TX queue back to its mapped RX queue");
 	return true;
 }
 

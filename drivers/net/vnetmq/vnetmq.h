@@ -201,6 +201,7 @@ struct vnetmq_txq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t wakes;
 	struct u64_stats_sync wake_syncp;
+	/* BQL's completions and the wakes, one completer at a time */
 	spinlock_t done_lock;
 	struct vnetmq_txq_counts base;
 };

@@ -78,10 +78,11 @@ landed() {
 }
 
 test_create() {
+	local no6=/proc/sys/net/ipv6/conf/$B/disable_ipv6
 	ip netns add "$NS" &&
 		"$PY" "$VNETMQ_DIR/vnetmq_pair.py" "$A" "$B" --netns "$NS" \
 			--queues 4 4 --peer-queues 4 4 &&
-		in_ns sh -c "echo 1 > /proc/sys/net/ipv6/conf/$B/disable_ipv6" &&
+		in_ns sh -c "echo 1 > $no6" &&
 		in_ns ip link set "$B" up && dev_up "$A" &&
 		in_ns ethtool -x "$B" | grep -q "with 4 RX ring"
 }
