@@ -82,9 +82,14 @@ static int vnetmq_add_rule(struct net_device *dev, struct ethtool_rxnfc *info)
 			err = -EINVAL;
 			goto out;
 		}
-		loc = vnetmq_rule_same(st, fs);
-		if (loc < 0)
-			loc = vnetmq_rule_free_loc(st, fs->location);
+		/* A second rule for the same frames would never match:
+		 * refused, as a NIC's filter table refuses it.
+		 */
+		if (vnetmq_rule_same(st, fs) >= 0) {
+			err = -EEXIST;
+			goto out;
+		}
+		loc = vnetmq_rule_free_loc(st, fs->location);
 		if (loc < 0) {
 			err = loc;
 			goto out;
@@ -126,9 +131,10 @@ static int vnetmq_del_rule(struct net_device *dev, u32 loc)
  * @info: the request
  *
  * Context: RTNL.
- * Return: 0, or the errno of vnetmq_rule_check(), -ENOSPC with every
- * location taken, -ENOENT for no rule at a location deleted, -EOPNOTSUPP
- * with ntuple off or on a lone device.
+ * Return: 0, or the errno of vnetmq_rule_check(), -EEXIST for a rule
+ * without a location that matches what a rule matches, -ENOSPC with
+ * every location taken, -ENOENT for no rule at a location deleted,
+ * -EOPNOTSUPP with ntuple off or on a lone device.
  */
 int vnetmq_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 {

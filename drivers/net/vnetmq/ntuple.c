@@ -254,8 +254,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rule_find);
  * @st: the steering tables
  * @fs: a rule being added
  *
- * A rule added without a location replaces the one that takes the same
- * frames, as a NIC's filter table would, rather than shadow it.
+ * A rule added without a location may not shadow one that takes the
+ * same frames: one of the two would never match.
  *
  * Return: that rule's location, or -ENOENT.
  */

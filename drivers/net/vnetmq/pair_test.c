@@ -496,6 +496,9 @@ static void vnetmq_ptest_steer(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), 0);
 	KUNIT_EXPECT_EQ(test, fs->location, 0);
+	/* The same frames again, wherever: it would never match. */
+	fs->location = RX_CLS_LOC_ANY;
+	KUNIT_EXPECT_EQ(test, vnetmq_set_rxnfc(b, &nfc), -EEXIST);
 	fs->h_u.udp_ip4_spec.pdst = htons(9);
 	fs->ring_cookie = RX_CLS_FLOW_DISC;
 	fs->location = 5;
