@@ -53,7 +53,7 @@ TEXT
 
 @test "coverage: a kernel the rig does not have" {
 	run -1 env VNETMQ_KERNEL=nope "$REPO/tools/kunit.sh"
-	[[ $output == *"VNETMQ_KERNEL=nope: no such kernel (rig or coverage)"* ]]
+	[[ $output == *"VNETMQ_KERNEL=nope: no such kernel (rig, coverage or mainline)"* ]]
 }
 
 @test "coverage: the report sums the files and names what never ran" {
