@@ -82,8 +82,8 @@ main() {
 	mkdir -p "$out"
 	rm -rf "$out/ktap" "$out/runs.tsv"
 	write_plan "$out/plan" "${files[@]}"
-	# Up to the tests' own 360 s each, and the boot.
-	timeout=$((${#DEVICES[@]} * ${#files[@]} * 400 + 300))
+	# Up to each test's limit (tools/mainline-job.sh), and the boot.
+	timeout=$((${#DEVICES[@]} * ${#files[@]} * 950 + 300))
 	VNETMQ_UML_QUIET=1 VNETMQ_UML_TIMEOUT=$timeout \
 		"$VNETMQ_REPO/tools/uml-run.sh" mainline \
 		"$VNETMQ_REPO/tools/mainline-job.sh" "$MAIN/install" "$ethtool" ||
