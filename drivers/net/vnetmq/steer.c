@@ -147,7 +147,7 @@ int vnetmq_steer_queues_prepare(struct net_device *dev, unsigned int rx,
  * @skb: the frame, at its Ethernet header
  *
  * Sets the frame's hash when RX hashing is on (with its L3 or L4 type),
- * and clears the sender's otherwise.  Rules apply while ntuple is on.
+ * and clears the sender's otherwise.
  *
  * Context: RCU-BH (ndo_start_xmit of the peer).
  * Return: an RX queue below @dev's real count, or VNETMQ_STEER_DROP.
@@ -163,13 +163,10 @@ u32 vnetmq_steer_rx(struct net_device *dev, struct sk_buff *skb)
 	u32 q, hash;
 
 	vnetmq_flow_parse(skb, &f);
-	if (features & NETIF_F_NTUPLE) {
-		q = vnetmq_steer_pick(st, &f, nrx, &hash, &type);
-	} else {
-		hash = vnetmq_rss_hash(&st->ctx[0], &f, &type);
-		q = st->ctx[0].indir[hash % VNETMQ_RSS_INDIR_SIZE];
-		q = likely(q < nrx) ? q : q % nrx;
-	}
+	/* With ntuple-filters off there are no rules: turning it off
+	 * deleted them, and none is added while it is off.
+	 */
+	q = vnetmq_steer_pick(st, &f, nrx, &hash, &type);
 	if ((features & NETIF_F_RXHASH) && type != PKT_HASH_TYPE_NONE)
 		skb_set_hash(skb, hash, type);
 	else
