@@ -42,22 +42,11 @@ ktap_to_results() {
 		}' "$out" >> "$RESULTS/e2e.tap"
 }
 
-# install_selftests: headers_install, then the kselftest install of
-# vnetmq's target into $ksft/install.  net/lib comes along, with its BPF
-# programs: built by the clang the rig installs (setup-host.sh).
+# install_selftests: vnetmq's target into $ksft/install.
 install_selftests() {
 	local log=$LOGS/selftests-install.log
-	rm -rf "$ksft/install"
-	mkdir -p "$ksft" "$LOGS"
-	{
-		make -s -C "$TREE" O="$ksft/headers" \
-			INSTALL_HDR_PATH="$ksft/headers/usr" headers_install &&
-		make -s -C "$TREE/tools/testing/selftests" \
-			TARGETS=drivers/net/vnetmq O="$ksft/build" \
-			INSTALL_PATH="$ksft/install" \
-			KHDR_INCLUDES="-isystem $ksft/headers/usr/include" \
-			CLANG=clang-19 install
-	} > "$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
+	install_kselftests "$ksft" "$log" drivers/net/vnetmq ||
+		{ tail -n 20 "$log" >&2; return 1; }
 }
 
 run_one() {

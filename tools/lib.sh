@@ -225,6 +225,25 @@ use_coverage_kernel() {
 	UML_MODE=(seccomp=off ncpus=1)
 }
 
+# install_kselftests DIR LOG TARGET...: headers_install into DIR/headers,
+# then the kselftest install of TARGETs into DIR/install (built in
+# DIR/build), the output in LOG.  net/lib comes along, with its BPF
+# programs: built by the clang the rig installs (setup-host.sh).
+install_kselftests() {
+	local dir=$1 log=$2
+	shift 2
+	rm -rf "$dir/install"
+	mkdir -p "$dir" "$LOGS"
+	{
+		make -s -C "$TREE" O="$dir/headers" \
+			INSTALL_HDR_PATH="$dir/headers/usr" headers_install &&
+		make -s -C "$TREE/tools/testing/selftests" TARGETS="$*" \
+			O="$dir/build" INSTALL_PATH="$dir/install" \
+			KHDR_INCLUDES="-isystem $dir/headers/usr/include" \
+			CLANG=clang-19 install
+	} > "$log" 2>&1
+}
+
 # make mainline's kernel: the rig's, with what the tree's driver
 # selftests need besides (kunit/mainline.config: BPF, netkit, XDP
 # sockets, tunnels, ...), in a tree of its own so that make test's

@@ -29,20 +29,12 @@ FAST=(drivers/net/ping.py drivers/net/stats.py drivers/net/queues.py
 
 install_tests() {
 	local log=$LOGS/mainline-install.log
-	rm -rf "$MAIN/install"
-	mkdir -p "$MAIN" "$LOGS"
-	{
-		make -s -C "$TREE" O="$MAIN/headers" \
-			INSTALL_HDR_PATH="$MAIN/headers/usr" headers_install &&
-		make -s -C "$TREE/$T" \
-			TARGETS="drivers/net drivers/net/hw drivers/net/vnetmq" \
-			O="$MAIN/build" INSTALL_PATH="$MAIN/install" \
-			KHDR_INCLUDES="-isystem $MAIN/headers/usr/include" \
-			CLANG=clang-19 install &&
-		# The root is read-only in UML: byte code now, not per import.
-		python3 -m compileall -q "$MAIN/install"
-	} > "$log" 2>&1 ||
+	install_kselftests "$MAIN" "$log" drivers/net drivers/net/hw \
+		drivers/net/vnetmq ||
 		die "installing the driver selftests failed; see $log"
+	# The root is read-only in UML: byte code now, not per import.
+	python3 -m compileall -q "$MAIN/install" >> "$log" 2>&1 ||
+		die "compiling the driver selftests' Python failed; see $log"
 }
 
 # every_test DIR: the Python tests DIR's Makefile lists, as FILE paths.
