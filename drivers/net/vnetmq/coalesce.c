@@ -10,7 +10,8 @@
  * The glue (netdev.c) asks vnetmq_coal_due() after each frame, and
  * vnetmq_coal_lone() about a frame alone on its ring; if both say no,
  * an hrtimer per RX queue schedules the poll instead, at most rx-usecs
- * after the first frame that found the timer idle.
+ * after the first frame that found the timer idle, if the clock can
+ * time that (vnetmq_coal_timer_ok()).
  */
 
 #include <kunit/visibility.h>
@@ -65,6 +66,27 @@ bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
 	       waiting >= READ_ONCE(coal->frames);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_coal_due);
+
+/**
+ * vnetmq_coal_timer_ok() - whether the coalescing timer can keep rx-usecs
+ * @coal: the device's coalescing
+ * @resolution_ns: the resolution of hrtimers (hrtimer_resolution)
+ *
+ * Without high-resolution timers an hrtimer fires on a tick, up to a
+ * jiffy late: a frame left to the timer would wait for that, not for
+ * rx-usecs.  A TCP stream, which sends again only once its frames are
+ * received (TCP Small Queues), then moves a few frames a tick.  With
+ * such a clock a frame that is not due schedules NAPI at once, as with
+ * rx-usecs 0: no frame waits longer than rx-usecs.
+ *
+ * Return: true if a timer of @resolution_ns fires within rx-usecs.
+ */
+bool vnetmq_coal_timer_ok(const struct vnetmq_coal *coal,
+			  unsigned int resolution_ns)
+{
+	return (u64)READ_ONCE(coal->usecs) * NSEC_PER_USEC >= resolution_ns;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_coal_timer_ok);
 
 /**
  * vnetmq_coal_lone() - whether a frame alone on its ring should go at once

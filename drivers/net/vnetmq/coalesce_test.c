@@ -69,6 +69,35 @@ static void vnetmq_coal_lone_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vnetmq_coal_lone(&last, c->now), c->lone);
 }
 
+struct vnetmq_timer_case {
+	const char *desc;
+	u32 usecs;
+	unsigned int resolution_ns;
+	bool ok;
+};
+
+static const struct vnetmq_timer_case vnetmq_timer_cases[] = {
+	{ "high-resolution timers",		20, 1, true },
+	{ "a tick of 100 Hz",			20, 10000000, false },
+	{ "a tick of 1000 Hz",			20, 1000000, false },
+	{ "rx-usecs as long as the tick",	1000, 1000000, true },
+	{ "rx-usecs a nanosecond short",	999, 999001, false },
+	{ "the most rx-usecs, a slow tick",	VNETMQ_MAX_COAL_USECS, UINT_MAX,
+						false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(vnetmq_timer, vnetmq_timer_cases, desc);
+
+/* A timer that cannot fire within rx-usecs must not hold a frame. */
+static void vnetmq_coal_timer_table(struct kunit *test)
+{
+	const struct vnetmq_timer_case *c = test->param_value;
+	struct vnetmq_coal coal = { .frames = 16, .usecs = c->usecs };
+
+	KUNIT_EXPECT_EQ(test, vnetmq_coal_timer_ok(&coal, c->resolution_ns),
+			c->ok);
+}
+
 struct vnetmq_check_case {
 	const char *desc;
 	u32 frames;
@@ -115,6 +144,7 @@ static void vnetmq_coal_check_table(struct kunit *test)
 static struct kunit_case vnetmq_coal_cases[] = {
 	KUNIT_CASE_PARAM(vnetmq_coal_due_table, vnetmq_due_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_coal_lone_table, vnetmq_lone_gen_params),
+	KUNIT_CASE_PARAM(vnetmq_coal_timer_table, vnetmq_timer_gen_params),
 	KUNIT_CASE_PARAM(vnetmq_coal_check_table, vnetmq_check_gen_params),
 	{}
 };

@@ -30,7 +30,7 @@
 
 #define VNETMQ_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HW_CSUM | \
 			 NETIF_F_RXCSUM | NETIF_F_HIGHDMA | \
-			 NETIF_F_GSO_SOFTWARE)
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
 
 static DEFINE_IDA(vnetmq_ida);
 
@@ -106,7 +106,7 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
 	enum skb_drop_reason reason;
-	unsigned int len;
+	struct vnetmq_tx_frame f;
 	bool stop;
 
 	/* ndo_features_check made the core resolve GSO and checksums for a
@@ -120,13 +120,13 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 		kfree_skb_reason(skb, reason);
 		return NETDEV_TX_OK;
 	}
-	len = skb->len;
+	vnetmq_skb_tx_frame(skb, &f);
 	spin_lock(&qf->frames.lock);
 	stop = vnetmq_qfile_push(qf, skb, READ_ONCE(priv->ring_size));
 	if (stop)
 		netif_tx_stop_queue(txq);
 	spin_unlock(&qf->frames.lock);
-	vnetmq_txq_count(st, len, stop);
+	vnetmq_txq_count(st, &f, stop);
 	if (wq_has_sleeper(&qf->wq))
 		wake_up_interruptible_poll(&qf->wq, EPOLLIN | EPOLLRDNORM);
 	return NETDEV_TX_OK;
@@ -134,9 +134,10 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 
 /*
  * A frame joined one of @rq's rings, which holds @waiting frames now.
- * Schedule the poll if it is due (vnetmq_coal_due()), else make sure the
- * coalescing timer will: one timer per queue, armed by the first frame
- * that finds it idle, so no frame waits longer than rx-usecs.
+ * Schedule the poll if it is due (vnetmq_coal_due()) or the clock cannot
+ * time rx-usecs (vnetmq_coal_timer_ok()), else make sure the coalescing
+ * timer will: one timer per queue, armed by the first frame that finds
+ * it idle, so no frame waits longer than rx-usecs.
  */
 static void vnetmq_rxq_kick(struct vnetmq_rxq *rq, unsigned int waiting,
 			    bool urgent)
@@ -148,6 +149,7 @@ static void vnetmq_rxq_kick(struct vnetmq_rxq *rq, unsigned int waiting,
 	 * have BH off, so this CPU is the one that polls.
 	 */
 	if (vnetmq_coal_due(&priv->coal, waiting, urgent) ||
+	    !vnetmq_coal_timer_ok(&priv->coal, hrtimer_resolution) ||
 	    (waiting == 1 &&
 	     !test_bit(NAPI_STATE_THREADED, &rq->napi.state) &&
 	     vnetmq_coal_lone(this_cpu_ptr(priv->cpu_poll),
@@ -203,10 +205,10 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	struct vnetmq_priv *rpriv = netdev_priv(rcv);
 	struct vnetmq_qfile *qf = NULL;
 	enum skb_drop_reason reason;
+	struct vnetmq_tx_frame f;
 	struct vnetmq_ring *ring;
 	struct vnetmq_rxq *rq;
 	unsigned int start;
-	unsigned int len;
 	bool stopped;
 	u32 rxq;
 
@@ -222,6 +224,8 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		qf = vnetmq_backend_lookup(&priv->backends, qi,
 					   vnetmq_pairs(dev));
 		reason = vnetmq_skb_xmit_prep(qf ? dev : rcv, skb);
+		if (!reason && !qf && rcv != dev)
+			reason = vnetmq_skb_wire_csum(rcv, skb);
 	}
 	/* Refused, not taken: the core counts it. */
 	if (unlikely(reason)) {
@@ -232,14 +236,14 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	skb_tx_timestamp(skb);
 	if (qf)
 		return vnetmq_xmit_qfile(dev, qf, skb, txq, st);
-	len = skb->len;
+	vnetmq_skb_tx_frame(skb, &f);
 	if (rcv == dev) {
 		rq = &rpriv->rxq[map->rxq];
 	} else {
 		/* The receiving end steers, as a NIC: RSS, ntuple. */
 		rxq = vnetmq_steer_rx(rcv, skb);
 		if (unlikely(rxq == VNETMQ_STEER_DROP)) {
-			vnetmq_txq_count(st, len, false);
+			vnetmq_txq_count(st, &f, false);
 			dev_core_stats_rx_dropped_inc(rcv);
 			kfree_skb(skb);
 			return NETDEV_TX_OK;
@@ -251,7 +255,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 	/* Account before the frame is visible: the RX queue's NAPI may
 	 * complete it on another CPU as soon as it is on the ring.
 	 */
-	netdev_tx_sent_queue(txq, len);
+	netdev_tx_sent_queue(txq, f.len);
 	vnetmq_ring_produce(ring, skb);
 	stopped = false;
 	if (unlikely(vnetmq_ring_free(ring) < map->feeders)) {
@@ -273,7 +277,7 @@ static netdev_tx_t vnetmq_start_xmit(struct sk_buff *skb,
 		if (!stopped)
 			netif_tx_start_queue(txq);
 	}
-	vnetmq_txq_count(st, len, stopped);
+	vnetmq_txq_count(st, &f, stopped);
 	vnetmq_rxq_kick(rq, skb_queue_len_lockless(&ring->skbs),
 			netif_xmit_stopped(txq));
 	return NETDEV_TX_OK;

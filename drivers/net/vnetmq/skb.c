@@ -4,6 +4,8 @@
 #include <kunit/visibility.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <net/sock.h>
 
 #include "vnetmq.h"
@@ -145,3 +147,96 @@ bool vnetmq_skb_gro_ok(struct sk_buff *skb)
 	return !skb_shared(skb) && !skb_unclone(skb, GFP_ATOMIC);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_gro_ok);
+
+/*
+ * The headers each wire frame of GSO frame @skb repeats, as the core
+ * counts them for a qdisc (qdisc_pkt_len_segs_init()): up to the end of
+ * the TCP or UDP header, the inner one if encapsulated.  0 without a
+ * transport header to go by.
+ */
+static unsigned int vnetmq_gso_hdr_len(const struct sk_buff *skb)
+{
+	unsigned int type = skb_shinfo(skb)->gso_type;
+	unsigned int len;
+
+	if (!skb_transport_header_was_set(skb))
+		return 0;
+	if (skb->encapsulation) {
+		len = skb_inner_transport_offset(skb);
+		if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
+			return len + inner_tcp_hdrlen(skb);
+	} else {
+		len = skb_transport_offset(skb);
+		if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
+			return len + tcp_hdrlen(skb);
+	}
+	if (type & SKB_GSO_UDP_L4)
+		return len + sizeof(struct udphdr);
+	return len;
+}
+
+/**
+ * vnetmq_skb_tx_frame() - what a TX queue counts of a frame it takes
+ * @skb: a frame in ndo_start_xmit, its data at the Ethernet header
+ * @f: filled in
+ *
+ * A GSO frame crosses whole, as a NIC's segmentation offload takes it:
+ * it counts as the frames it stands for, gso_segs of them (computed from
+ * gso_size when a sender that is not trusted left it 0), each with the
+ * headers repeated.  Read before the frame is handed on: the receiving
+ * NAPI may free it at once.
+ */
+void vnetmq_skb_tx_frame(const struct sk_buff *skb, struct vnetmq_tx_frame *f)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	unsigned int hdr_len, segs;
+
+	f->len = skb->len;
+	f->wire_len = skb->len;
+	f->gso_segs = 0;
+	if (!skb_is_gso(skb))
+		return;
+	hdr_len = vnetmq_gso_hdr_len(skb);
+	if (hdr_len >= skb->len)
+		hdr_len = 0;
+	segs = shinfo->gso_segs;
+	if (!segs && shinfo->gso_size != GSO_BY_FRAGS)
+		segs = DIV_ROUND_UP(skb->len - hdr_len, shinfo->gso_size);
+	segs = max(segs, 1U);
+	f->gso_segs = segs;
+	f->wire_len += (segs - 1) * hdr_len;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_tx_frame);
+
+/**
+ * vnetmq_skb_wire_csum() - finish a frame's checksum as a link would
+ * @rcv: the pair's end that receives @skb
+ * @skb: a frame that passed vnetmq_skb_xmit_prep(); not freed here
+ *
+ * Between a pair's ends a frame behaves as on a wire between two NICs:
+ * the sender's checksum offload fills in the checksum a
+ * CHECKSUM_PARTIAL frame left to it, and the receiver, if its
+ * rx-checksumming is on, reports it verified (CHECKSUM_UNNECESSARY), so
+ * a packet socket on the receiver reads the frame as sent on a wire.
+ * A GSO frame keeps its partial checksum: it crosses whole, and its
+ * segments' checksums are never computed (as from a NIC's LRO).  Other
+ * frames (CHECKSUM_NONE: a raw socket's, a checksum a test corrupted)
+ * are left for the receiving stack to check.
+ *
+ * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb (its
+ * checksum could not be computed).
+ */
+enum skb_drop_reason vnetmq_skb_wire_csum(struct net_device *rcv,
+					  struct sk_buff *skb)
+{
+	if (skb->ip_summed != CHECKSUM_PARTIAL || skb_is_gso(skb))
+		return SKB_NOT_DROPPED_YET;
+	if (skb_checksum_help(skb))
+		return SKB_DROP_REASON_SKB_CSUM;
+	if (READ_ONCE(rcv->features) & NETIF_F_RXCSUM) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum_level = 0;
+	}
+	return SKB_NOT_DROPPED_YET;
+}
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_wire_csum);

@@ -73,21 +73,28 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rxq_count_poll);
 /**
  * vnetmq_txq_count() - count one frame a TX queue took
  * @st: the TX queue's counters
- * @len: the frame's length
+ * @f: the frame, as vnetmq_skb_tx_frame() read it
  * @stopped: the queue stopped itself after it
  *
  * Context: ndo_start_xmit, under the queue's xmit lock.
  */
-void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
-		      bool stopped)
+void vnetmq_txq_count(struct vnetmq_txq_stats *st,
+		      const struct vnetmq_tx_frame *f, bool stopped)
 {
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->packets);
-	u64_stats_add(&st->bytes, len);
+	u64_stats_add(&st->bytes, f->len);
+	if (f->gso_segs) {
+		u64_stats_inc(&st->gso_packets);
+		u64_stats_add(&st->gso_bytes, f->len);
+		u64_stats_add(&st->gso_wire_packets, f->gso_segs);
+		u64_stats_add(&st->gso_wire_bytes, f->wire_len);
+	}
 	if (stopped)
 		u64_stats_inc(&st->stops);
 	u64_stats_update_end(&st->syncp);
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_txq_count);
 
 /**
  * vnetmq_txq_count_drops() - count frames a TX queue lost on the control path
@@ -165,6 +172,10 @@ static void vnetmq_txq_read_raw(const struct vnetmq_txq_stats *st,
 		c->drops = u64_stats_read(&st->drops);
 		c->stops = u64_stats_read(&st->stops);
 		c->timeouts = u64_stats_read(&st->timeouts);
+		c->gso_packets = u64_stats_read(&st->gso_packets);
+		c->gso_bytes = u64_stats_read(&st->gso_bytes);
+		c->gso_wire_packets = u64_stats_read(&st->gso_wire_packets);
+		c->gso_wire_bytes = u64_stats_read(&st->gso_wire_bytes);
 	} while (u64_stats_fetch_retry(&st->syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&st->wake_syncp);
@@ -216,6 +227,10 @@ void vnetmq_txq_read(const struct vnetmq_txq_stats *st,
 	c->stops -= b->stops;
 	c->wakes -= b->wakes;
 	c->timeouts -= b->timeouts;
+	c->gso_packets -= b->gso_packets;
+	c->gso_bytes -= b->gso_bytes;
+	c->gso_wire_packets -= b->gso_wire_packets;
+	c->gso_wire_bytes -= b->gso_wire_bytes;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_txq_read);
 
@@ -339,6 +354,10 @@ static void vnetmq_qstats_add_tx(struct netdev_queue_stats_tx *tx,
 	tx->hw_drops += s->drops;
 	tx->stop += s->stops;
 	tx->wake += s->wakes;
+	tx->hw_gso_packets += s->gso_packets;
+	tx->hw_gso_bytes += s->gso_bytes;
+	tx->hw_gso_wire_packets += s->gso_wire_packets;
+	tx->hw_gso_wire_bytes += s->gso_wire_bytes;
 }
 
 /* Only the fields vnetmq collects are set: the others stay unreported. */
@@ -356,6 +375,10 @@ static void vnetmq_qstats_zero(struct netdev_queue_stats_rx *rx,
 		tx->hw_drops = 0;
 		tx->stop = 0;
 		tx->wake = 0;
+		tx->hw_gso_packets = 0;
+		tx->hw_gso_bytes = 0;
+		tx->hw_gso_wire_packets = 0;
+		tx->hw_gso_wire_bytes = 0;
 	}
 }
 

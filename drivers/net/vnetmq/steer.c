@@ -198,11 +198,13 @@ bool vnetmq_steer_refuse(struct net_device *dev,
  * @dev: an end of a pair, not yet registered
  *
  * RX hashing and ntuple filters, on by default; a lone device, which
- * steers nothing, does not offer them.
+ * steers nothing, does not offer them.  Nor can it turn rx-checksumming
+ * off, which a pair's end can: it then reports no checksum verified
+ * (vnetmq_skb_wire_csum()).
  */
 void vnetmq_steer_features(struct net_device *dev)
 {
-	dev->hw_features |= VNETMQ_STEER_FEATURES;
+	dev->hw_features |= VNETMQ_STEER_FEATURES | NETIF_F_RXCSUM;
 	dev->features |= VNETMQ_STEER_FEATURES;
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_steer_features);

@@ -130,6 +130,19 @@ struct vnetmq_rxq_counts {
 };
 
 /**
+ * struct vnetmq_tx_frame - what a TX queue counts of one frame, taken
+ *	before the frame leaves the sender (vnetmq_skb_tx_frame())
+ * @len: its length
+ * @gso_segs: the frames a GSO frame stands for on a wire; 0 if not GSO
+ * @wire_len: their length, each with its own copy of the headers
+ */
+struct vnetmq_tx_frame {
+	unsigned int len;
+	unsigned int gso_segs;
+	unsigned int wire_len;
+};
+
+/**
  * struct vnetmq_txq_counts - a TX queue's counters, read at one moment
  * @packets: see struct vnetmq_txq_stats
  * @bytes: see struct vnetmq_txq_stats
@@ -137,9 +150,14 @@ struct vnetmq_rxq_counts {
  * @stops: see struct vnetmq_txq_stats
  * @wakes: see struct vnetmq_txq_stats
  * @timeouts: see struct vnetmq_txq_stats
+ * @gso_packets: see struct vnetmq_txq_stats
+ * @gso_bytes: see struct vnetmq_txq_stats
+ * @gso_wire_packets: see struct vnetmq_txq_stats
+ * @gso_wire_bytes: see struct vnetmq_txq_stats
  */
 struct vnetmq_txq_counts {
 	u64 packets, bytes, drops, stops, wakes, timeouts;
+	u64 gso_packets, gso_bytes, gso_wire_packets, gso_wire_bytes;
 };
 
 /**
@@ -177,6 +195,11 @@ struct vnetmq_rxq_stats {
  *	went down
  * @stops: times the queue was stopped because its ring was nearly full
  * @timeouts: TX watchdog timeouts
+ * @gso_packets: of @packets, the GSO frames: they leave whole, as the
+ *	frames a NIC's segmentation offload takes (tx-hw-gso-packets)
+ * @gso_bytes: their length
+ * @gso_wire_packets: the frames they stand for on a wire (gso_segs)
+ * @gso_wire_bytes: those frames' length, each with its own headers
  * @syncp: for 64-bit reads on 32-bit hosts
  * @wakes: times the RX side woke the queue again
  * @wake_syncp: @wakes has its own writers: the NAPI polls that drain the
@@ -198,6 +221,10 @@ struct vnetmq_txq_stats {
 	u64_stats_t drops;
 	u64_stats_t stops;
 	u64_stats_t timeouts;
+	u64_stats_t gso_packets;
+	u64_stats_t gso_bytes;
+	u64_stats_t gso_wire_packets;
+	u64_stats_t gso_wire_bytes;
 	struct u64_stats_sync syncp;
 	u64_stats_t wakes;
 	struct u64_stats_sync wake_syncp;
@@ -604,6 +631,8 @@ int vnetmq_channels_to_queues(const struct ethtool_channels *ch,
 int vnetmq_coal_check(u32 frames, u32 usecs, struct netlink_ext_ack *extack);
 bool vnetmq_coal_due(const struct vnetmq_coal *coal, unsigned int waiting,
 		     bool urgent);
+bool vnetmq_coal_timer_ok(const struct vnetmq_coal *coal,
+			  unsigned int resolution_ns);
 bool vnetmq_coal_lone(const struct vnetmq_cpu_poll *last, u64 now);
 
 /* tc.c: traffic classes */
@@ -635,6 +664,9 @@ enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb,
 enum skb_drop_reason vnetmq_skb_inject_prep(struct net_device *dev,
 					    struct sk_buff *skb);
 bool vnetmq_skb_gro_ok(struct sk_buff *skb);
+void vnetmq_skb_tx_frame(const struct sk_buff *skb, struct vnetmq_tx_frame *f);
+enum skb_drop_reason vnetmq_skb_wire_csum(struct net_device *rcv,
+					  struct sk_buff *skb);
 
 /* ring.c */
 void vnetmq_ring_init(struct vnetmq_ring *ring, unsigned int size);
@@ -723,8 +755,8 @@ void vnetmq_rxq_count(struct vnetmq_rxq *rq, u8 tc, unsigned int packets,
 void vnetmq_rxq_count_poll(struct vnetmq_rxq *rq,
 			   const unsigned int *tc_packets,
 			   unsigned int bytes, bool full_poll);
-void vnetmq_txq_count(struct vnetmq_txq_stats *st, unsigned int len,
-		      bool stopped);
+void vnetmq_txq_count(struct vnetmq_txq_stats *st,
+		      const struct vnetmq_tx_frame *f, bool stopped);
 void vnetmq_txq_count_drops(struct vnetmq_txq_stats *st, unsigned int drops);
 void vnetmq_txq_count_timeout(struct vnetmq_txq_stats *st);
 void vnetmq_txq_count_wake(struct vnetmq_txq_stats *st);
