@@ -18,6 +18,15 @@
 # serving queue pair 0 of a 1-queue device while pktgen sends on it, or
 # from a tun queue (IFF_MULTI_QUEUE) the same way; and written to each.
 #
+# The pair cases cross a pair whose other end is in a netns of its own,
+# 1 TX and 1 RX queue each end, defaults on both: a vnetmq pair (made by
+# the selftests' vnetmq_pair.py) and a veth pair.  vnetmq-pair and
+# veth-pair: pktgen as above, the frames dropped by IP in the peer's
+# netns.  vnetmq-pair-tcp and veth-pair-tcp: one TCP connection carries
+# TCP_BYTES from this netns to a sink in the peer's (tools/bench-tcp.c,
+# built beside BENCH_RW), TSO and GRO on at both ends; their runs are
+# in bit/s.
+#
 # Then the latency of one frame through vnetmq0 and through the veth
 # pair, defaults on both (tools/bench-lat.c, built beside BENCH_RW).
 #
@@ -29,12 +38,18 @@ FRAMES=$1
 RW_FRAMES=$2
 RUNS=$3
 BENCH_RW=$4
-# bench-lat, built beside bench-rw; frames per latency probe
+# bench-lat and bench-tcp, built beside bench-rw; frames per latency
+# probe; bytes per TCP run
 BENCH_LAT=${BENCH_RW%/*}/bench-lat
+BENCH_TCP=${BENCH_RW%/*}/bench-tcp
 LAT_COUNT=400
+TCP_BYTES=${TCP_BYTES:-268435456}
+TCP_PORT=5201
+PAIR_PY=$(dirname "$0")/testing/selftests/drivers/net/vnetmq/vnetmq_pair.py
 PG=/proc/net/pktgen
 ALL_CASES=(vnetmq vnetmq-gro-off vnetmq-coal-off vnetmq-4q veth veth-gro lo dummy
-	   vnetmq-backend tun vnetmq-backend-write tun-write)
+	   vnetmq-backend tun vnetmq-backend-write tun-write
+	   vnetmq-pair veth-pair vnetmq-pair-tcp veth-pair-tcp)
 CASES=("${ALL_CASES[@]}")
 [ -z "${5:-}" ] || IFS=+ read -r -a CASES <<< "$5"
 
@@ -61,6 +76,7 @@ setup() {
 	ip link add dummyb type dummy
 	ip link add vnetmqb numtxqueues 1 numrxqueues 1 type vnetmq
 	ip tuntap add dev tap0 mode tap multi_queue
+	setup_pairs
 	for d in vnetmq0 vnetmq1 vnetmq2 vnetmq4 veth0 veth1 veth2 veth3 dummyb \
 		 vnetmqb tap0; do
 		quiet_up "$d"
@@ -76,6 +92,46 @@ setup() {
 	TUN_NODE=$TMPDIR/tun
 	node "$VNETMQ_NODE" /sys/class/misc/vnetmq/dev
 	node "$TUN_NODE" /sys/class/misc/tun/dev
+}
+
+# pair_end PEER NS ADDR: the pair's far end PEER (vpb or tpb) in netns
+# NS: up, address ADDR/24, GRO on, its TCP sink started.
+pair_end() {
+	local peer=$1 ns=$2 out=$TMPDIR/sink-$1.out tries=50
+	ip -n "$ns" link set dev lo up
+	quiet_up_in "$ns" "$peer"
+	ip -n "$ns" addr add "$3/24" dev "$peer"
+	ip netns exec "$ns" ethtool -K "$peer" gro on tso on
+	ip netns exec "$ns" "$BENCH_TCP" sink "$3" "$TCP_PORT" > "$out" 2>&1 &
+	until grep -q '^# ready' "$out"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || die "bench-tcp sink in $ns never got ready: $(cat "$out")"
+		sleep 0.1
+	done
+}
+
+quiet_up_in() {
+	local v6=/proc/sys/net/ipv6/conf/$2/disable_ipv6
+	ip netns exec "$1" sh -c "[ ! -e $v6 ] || echo 1 > $v6"
+	ip -n "$1" link set dev "$2" up
+}
+
+# The pair cases' devices: vpa (here) with vpb (netns bpv), tpa with tpb
+# (netns bpt).
+setup_pairs() {
+	ip netns add bpv
+	ip netns add bpt
+	python3 "$PAIR_PY" vpa vpb --netns bpv --queues 1 1 --peer-queues 1 1 ||
+		die "no vnetmq pair: $PAIR_PY failed"
+	ip link add tpa type veth peer name tpb netns bpt
+	pair_end vpb bpv 10.77.0.2
+	pair_end tpb bpt 10.78.0.2
+	ip addr add 10.77.0.1/24 dev vpa
+	ip addr add 10.78.0.1/24 dev tpa
+	quiet_up vpa
+	quiet_up tpa
+	ethtool -K vpa gro on tso on
+	ethtool -K tpa gro on tso on
 }
 
 node() {
@@ -98,6 +154,8 @@ case_dev() {
 	dummy) echo dummyb ;;
 	vnetmq-backend*) echo vnetmqb ;;
 	tun*) echo tap0 ;;
+	vnetmq-pair*) echo vpa ;;
+	veth-pair*) echo tpa ;;
 	*) die "no case $1" ;;
 	esac
 }
@@ -106,6 +164,8 @@ dst_mac() {
 	case $1 in
 	veth0) cat /sys/class/net/veth1/address ;;
 	veth2) cat /sys/class/net/veth3/address ;;
+	vpa) ip netns exec bpv cat /sys/class/net/vpb/address ;;
+	tpa) ip netns exec bpt cat /sys/class/net/tpb/address ;;
 	*) cat "/sys/class/net/$1/address" ;;
 	esac
 }
@@ -163,9 +223,21 @@ rw_write() {
 	rw_rate "$out"
 }
 
-# polls DEV: the NAPI polls of DEV's RX queues so far (ethtool -S).
+# tcp_run ADDR: one TCP_BYTES stream to the sink at ADDR; prints its
+# bit/s.
+tcp_run() {
+	local out
+	out=$("$BENCH_TCP" send "$1" "$TCP_PORT" "$TCP_BYTES") ||
+		die "bench-tcp send to $1 failed: $out"
+	awk '$1 == "rate" { print $2 }' <<< "$out"
+}
+
+# polls DEV: the NAPI polls so far (ethtool -S) of the RX queues DEV's
+# frames arrive on: DEV's own, or its peer's for the pair.
 polls() {
-	ethtool -S "$1" |
+	local stats=(ethtool -S "$1")
+	[ "$1" != vpa ] || stats=(ip netns exec bpv ethtool -S vpb)
+	"${stats[@]}" |
 		awk '$1 ~ /^rx_queue_[0-9]+_polls:$/ { n += $2 } END { print n + 0 }'
 }
 
@@ -173,7 +245,7 @@ polls() {
 # frames per poll say how well its RX coalescing batches.
 pktgen_case() {
 	case $1 in
-	vnetmq-backend*) return 1 ;;
+	vnetmq-backend* | vnetmq-pair-tcp) return 1 ;;
 	vnetmq*) return 0 ;;
 	*) return 1 ;;
 	esac
@@ -189,6 +261,8 @@ run_case() {
 	tun) rw_read tun "$dev" ;;
 	vnetmq-backend-write) rw_write vnetmq "$dev" ;;
 	tun-write) rw_write tun "$dev" ;;
+	vnetmq-pair-tcp) tcp_run 10.77.0.2 ;;
+	veth-pair-tcp) tcp_run 10.78.0.2 ;;
 	*) pktgen "$dev" "$FRAMES" 0 ;;
 	esac
 }

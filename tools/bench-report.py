@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make bench's report: read the "run CASE ROUND PPS" lines that
-tools/bench-job.sh printed in the performance kernel, and write
-results.json, a bar chart of the medians with min-max whiskers
-(results.png) and the same table on stdout."""
+"""make bench's report: read the "run CASE ROUND RATE" lines that
+tools/bench-job.sh printed in the performance kernel (frames per second;
+bits per second for the TCP cases, "*-tcp"), and write results.json, a
+bar chart of the medians with min-max whiskers (results.png) and the
+same table on stdout."""
 
 import argparse
 import hashlib
@@ -20,7 +21,8 @@ RATIOS = [("vnetmq", "veth"), ("vnetmq", "lo"), ("vnetmq", "dummy"),
           ("vnetmq-4q", "vnetmq"), ("vnetmq-backend", "tun"),
           ("vnetmq-backend-write", "tun-write"),
           ("vnetmq", "vnetmq-coal-off"), ("vnetmq-gro-off", "veth"),
-          ("vnetmq-gro-off", "lo")]
+          ("vnetmq-gro-off", "lo"),
+          ("vnetmq-pair", "veth-pair"), ("vnetmq-pair-tcp", "veth-pair-tcp")]
 
 
 def parse(path):
@@ -47,9 +49,15 @@ def parse(path):
     return kernel, cases, per_poll, latency
 
 
+def is_stream(name):
+    """A TCP case: its runs are in bit/s."""
+    return name.endswith("-tcp")
+
+
 def summary(name, runs, per_poll):
     """One case of results.json."""
-    case = {"name": name, "unit": "pps", "runs": runs, "min": min(runs),
+    case = {"name": name, "unit": "bit/s" if is_stream(name) else "pps",
+            "runs": runs, "min": min(runs),
             "median": statistics.median(runs), "max": max(runs)}
     if per_poll:
         case["frames_per_poll"] = round(statistics.median(per_poll), 1)
@@ -76,12 +84,21 @@ def table(result):
     """The report as text."""
     lines = [f"{'case':<20} {'min':>8} {'median':>8} {'max':>8}  (Mpps)"
              "  frames/poll"]
+    streams = [c for c in result["cases"] if is_stream(c["name"])]
     for case in result["cases"]:
+        if case in streams:
+            continue
         per_poll = case.get("frames_per_poll")
         lines.append(f"{case['name']:<20} {case['min'] / 1e6:>8.3f} "
                      f"{case['median'] / 1e6:>8.3f} "
                      f"{case['max'] / 1e6:>8.3f}"
                      + (f"  {per_poll:>11.1f}" if per_poll else ""))
+    if streams:
+        lines.append(f"{'':<20} {'':>8} {'':>8} {'':>8}  (Gbit/s)")
+    for case in streams:
+        lines.append(f"{case['name']:<20} {case['min'] / 1e9:>8.3f} "
+                     f"{case['median'] / 1e9:>8.3f} "
+                     f"{case['max'] / 1e9:>8.3f}")
     for name, value in result["ratios"].items():
         lines.append(f"{name:<30} {value:.3f}")
     for lat in result["latency"]:
@@ -107,8 +124,24 @@ def bars(axes, cases, scale, unit):
     axes.tick_params(axis="x", labelrotation=30, labelsize=8)
 
 
+def chart_panes(cases):
+    """The chart's panels: (cases, scale, unit, title, width) each."""
+    stack = [c for c in cases
+             if not through_userspace(c["name"]) and not is_stream(c["name"])]
+    files = [c for c in cases if through_userspace(c["name"])]
+    streams = [c for c in cases if is_stream(c["name"])]
+    panes = [(stack, 1e6, "Mpps", "pktgen into the device", 4)]
+    if files:
+        panes.append((files, 1e3, "k frames/s",
+                      "through one file (read, write)", 2))
+    if streams:
+        panes.append((streams, 1e9, "Gbit/s", "one TCP stream", 1))
+    return panes
+
+
 def chart(result, path, title):
-    """The stack's cases in Mpps beside the backends' in k frames/s."""
+    """The stack's cases in Mpps beside the backends' in k frames/s and
+    the TCP streams in Gbit/s."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
     except ImportError:
@@ -117,16 +150,13 @@ def chart(result, path, title):
         return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
-    stack = [c for c in result["cases"] if not through_userspace(c["name"])]
-    files = [c for c in result["cases"] if through_userspace(c["name"])]
-    fig, panels = plt.subplots(1, 2 if files else 1, figsize=(10, 4),
-                               width_ratios=[3, 2] if files else None,
+    panes = chart_panes(result["cases"])
+    fig, panels = plt.subplots(1, len(panes), figsize=(12, 4),
+                               width_ratios=[p[4] for p in panes],
                                squeeze=False)
-    bars(panels[0][0], stack, 1e6, "Mpps")
-    panels[0][0].set_title("pktgen into the device", fontsize=9)
-    if files:
-        bars(panels[0][1], files, 1e3, "k frames/s")
-        panels[0][1].set_title("through one file (read, write)", fontsize=9)
+    for axes, (cases, scale, unit, what, _) in zip(panels[0], panes):
+        bars(axes, cases, scale, unit)
+        axes.set_title(what, fontsize=9)
     fig.suptitle(f"60-byte frames, {result['frames_per_run']} per pktgen "
                  f"run, {len(result['cases'][0]['runs'])} runs interleaved, "
                  f"one boot of {result['kernel']} (UML, UP{title})",

@@ -81,6 +81,7 @@ main() {
 	prepare_tree
 	build_prog bench-rw
 	build_prog bench-lat
+	build_prog bench-tcp
 	for k in $KERNELS; do
 		bench_on "$k"
 	done

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The fault-injection sweep, inside the rig kernel (tools/fault.sh boots
-# it): for each path into vnetmq (device creation, link up, ethtool -L,
-# -G, a queue file's attach and write, mqprio offload, the vnetmq netlink
-# family, the stats ioctl, transmit from a packet socket) fail its 1st
-# allocation, then its 2nd, ..., until a run reaches no further one.
+# it): for each path into vnetmq (device creation, a pair's, link up,
+# ethtool -L, -G, a queue file's attach and write, mqprio offload, the
+# vnetmq netlink family, the stats ioctl, transmit from a packet socket)
+# fail its 1st allocation, then its 2nd, ..., until a run reaches no
+# further one.
 # /proc/self/fail-nth fails the Nth allocation of one task; failslab's
 # and fail_page_alloc's stack-trace filters count only allocations with
 # vnetmq's text (START..END, from the host) on their stack.  Each attr's
@@ -281,6 +282,31 @@ xmit_op() {
 		--count 8 --rx-queues 2
 }
 xmit_check() {
+	loops_back
+}
+
+# A pair: one RTM_NEWLINK makes both ends, the peer in a netns of its
+# own, or neither: a peer registered before its end failed goes again.
+PAIR=(fpa0 fpa1 fpns)
+pair_gone() {
+	[ ! -d "/sys/class/net/${PAIR[0]}" ] &&
+		! ip -n "${PAIR[2]}" link show "${PAIR[1]}" > /dev/null 2>&1
+}
+pair_prep() {
+	exists || fresh
+	ip link del "${PAIR[0]}" 2> /dev/null
+	ip netns del "${PAIR[2]}" 2> /dev/null
+	ip netns add "${PAIR[2]}" || die "cannot add netns ${PAIR[2]}"
+}
+pair_op() {
+	with_fault "$1" "$PY" "$VNETMQ_DIR/vnetmq_pair.py" "${PAIR[0]}" \
+		"${PAIR[1]}" --netns "${PAIR[2]}" --queues 4 2 --peer-queues 2 4
+}
+pair_check() {
+	[ "$1" = 0 ] || pair_gone ||
+		die "pair creation failed but left an end behind"
+	ip link del "${PAIR[0]}" 2> /dev/null
+	ip netns del "${PAIR[2]}" || die "cannot delete netns ${PAIR[2]}"
 	loops_back
 }
 

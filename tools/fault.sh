@@ -13,7 +13,7 @@ set -euo pipefail
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ALL_PATHS="create up channels rings qfile mqprio netlink ioctl xmit"
+ALL_PATHS="create pair up channels rings qfile mqprio netlink ioctl xmit"
 PATHS=${PATHS:-$ALL_PATHS}
 
 main() {

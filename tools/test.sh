@@ -56,7 +56,7 @@ uml_stages() {
 			"$VNETMQ_REPO/tools/stress.sh"
 		stage fuzz env DURATION="${FUZZ_TEST_DURATION:-60}" \
 			"$VNETMQ_REPO/tools/fuzz.sh"
-		stage faults env PATHS="${FAULT_TEST_PATHS:-create qfile netlink}" \
+		stage faults env PATHS="${FAULT_TEST_PATHS:-pair qfile netlink}" \
 			"$VNETMQ_REPO/tools/fault.sh"
 	else
 		result e2e 1 "e2e: no rig kernel to boot (the KUnit build failed)"

@@ -1120,7 +1120,12 @@ static int churn_one(struct worker *w)
 			  below(w, 3) ? below(w, 64) : (unsigned int)rnd(w));
 		break;
 	case 6:
-		rc = runf(w, "ethtool -K %s gro %s", dev, below(w, 2) ? "on" : "off");
+		/* rx: a pair's end reports checksums it made, or not;
+		 * tx and tso: the stack's or the device's.
+		 */
+		rc = runf(w, "ethtool -K %s gro %s rx %s tx %s tso %s", dev,
+			  below(w, 2) ? "on" : "off", below(w, 2) ? "on" : "off",
+			  below(w, 2) ? "on" : "off", below(w, 2) ? "on" : "off");
 		break;
 	case 7:
 		rc = runf(w, "tc qdisc add dev %s root handle 100: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 0 0 0 0 0 0 0 0 queues %u@0 %u@%u hw 1 mode dcb",

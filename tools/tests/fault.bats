@@ -9,12 +9,12 @@ load helpers
 
 @test "faults: a path that does not exist" {
 	BUILD=$BATS_TEST_TMPDIR run -1 env PATHS="create nope" "$REPO/tools/fault.sh"
-	[[ $output == *"PATHS: no path 'nope' (have: create up channels rings qfile mqprio netlink ioctl xmit)"* ]]
+	[[ $output == *"PATHS: no path 'nope' (have: create pair up channels rings qfile mqprio netlink ioctl xmit)"* ]]
 }
 
 @test "faults: no path at all" {
 	BUILD=$BATS_TEST_TMPDIR run -1 env PATHS=" " "$REPO/tools/fault.sh"
-	[[ $output == *"PATHS is empty: name some of: create up"* ]]
+	[[ $output == *"PATHS is empty: name some of: create pair up"* ]]
 }
 
 @test "faults: no rig kernel yet" {

@@ -59,3 +59,15 @@ console() {
 	run -1 "$REPO/tools/scan-log.sh" t "$BATS_TEST_TMPDIR/console.log"
 	[[ $output == *"BUG: KCSAN: data-race in vnetmq_poll / vnetmq_get_stats64"* ]]
 }
+
+@test "scan-log: an untracked reference is allowed, a tracker's leak is not" {
+	echo 'ref_tracker: memory allocation failure, unreliable refcount tracker.' \
+		> "$BATS_TEST_TMPDIR/untracked"
+	console "$BATS_TEST_TMPDIR/untracked"
+	run -0 "$REPO/tools/scan-log.sh" t "$BATS_TEST_TMPDIR/console.log"
+	echo 'ref_tracker: netdev@000000006c8b1a06 has 1/2 users at' \
+		>> "$BATS_TEST_TMPDIR/untracked"
+	console "$BATS_TEST_TMPDIR/untracked"
+	run -1 "$REPO/tools/scan-log.sh" t "$BATS_TEST_TMPDIR/console.log"
+	[[ $output == *"has 1/2 users at"* ]]
+}
