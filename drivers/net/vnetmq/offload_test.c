@@ -173,7 +173,7 @@ static void vnetmq_wire_csum_none_untouched(struct kunit *test)
 {
 	struct net_device *rcv = vnetmq_test_rcv(test, true);
 	struct sk_buff *skb = vnetmq_test_ip4(test, rcv, IPPROTO_UDP, 64);
-	__sum16 check = htons(0x1234);
+	__sum16 check = (__force __sum16)htons(0x1234);
 
 	skb->ip_summed = CHECKSUM_NONE;
 	udp_hdr(skb)->check = check;
@@ -182,6 +182,19 @@ static void vnetmq_wire_csum_none_untouched(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_NONE);
 	KUNIT_EXPECT_EQ(test, (__force u16)udp_hdr(skb)->check,
 			(__force u16)check);
+	kfree_skb(skb);
+}
+
+/* A checksum field past the linear head is left alone, not warned on. */
+static void vnetmq_wire_csum_field_outside_head(struct kunit *test)
+{
+	struct net_device *rcv = vnetmq_test_rcv(test, true);
+	struct sk_buff *skb = vnetmq_test_ip4(test, rcv, IPPROTO_UDP, 64);
+
+	skb->csum_offset = skb_headlen(skb);
+	KUNIT_EXPECT_EQ(test, vnetmq_skb_wire_csum(rcv, skb),
+			SKB_NOT_DROPPED_YET);
+	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
 	kfree_skb(skb);
 }
 
@@ -214,7 +227,7 @@ static void vnetmq_tx_frame_tso(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f.len, hdrs + 3000);
 	KUNIT_EXPECT_EQ(test, f.gso_segs, 3);
 	KUNIT_EXPECT_EQ(test, f.wire_len, 3 * hdrs + 3000);
-	/* From a sender the core does not trust, gso_segs is left 0. */
+	/* Should a sender leave gso_segs 0, it is derived from gso_size. */
 	skb_shinfo(skb)->gso_segs = 0;
 	skb_shinfo(skb)->gso_type |= SKB_GSO_DODGY;
 	skb_shinfo(skb)->gso_size = 999;
@@ -301,6 +314,7 @@ static struct kunit_case vnetmq_offload_cases[] = {
 	KUNIT_CASE(vnetmq_wire_csum_udp_zero),
 	KUNIT_CASE(vnetmq_wire_csum_gso_stays_partial),
 	KUNIT_CASE(vnetmq_wire_csum_none_untouched),
+	KUNIT_CASE(vnetmq_wire_csum_field_outside_head),
 	KUNIT_CASE(vnetmq_tx_frame_plain),
 	KUNIT_CASE(vnetmq_tx_frame_tso),
 	KUNIT_CASE(vnetmq_tx_frame_udp_l4),

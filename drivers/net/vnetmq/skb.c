@@ -182,8 +182,8 @@ static unsigned int vnetmq_gso_hdr_len(const struct sk_buff *skb)
  *
  * A GSO frame crosses whole, as a NIC's segmentation offload takes it:
  * it counts as the frames it stands for, gso_segs of them (computed from
- * gso_size when a sender that is not trusted left it 0), each with the
- * headers repeated.  Read before the frame is handed on: the receiving
+ * gso_size should a sender have left it 0; the core sets it for the
+ * frames it transmits), each with the headers repeated.  Read before the frame is handed on: the receiving
  * NAPI may free it at once.
  */
 void vnetmq_skb_tx_frame(const struct sk_buff *skb, struct vnetmq_tx_frame *f)
@@ -219,7 +219,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_tx_frame);
  * rx-checksumming is on, reports it verified (CHECKSUM_UNNECESSARY), so
  * a packet socket on the receiver reads the frame as sent on a wire.
  * A GSO frame keeps its partial checksum: it crosses whole, and its
- * segments' checksums are never computed (as from a NIC's LRO).  Other
+ * segments' checksums are never computed (as from a NIC's LRO); so
+ * does a frame whose checksum field is not in its linear head.  Other
  * frames (CHECKSUM_NONE: a raw socket's, a checksum a test corrupted)
  * are left for the receiving stack to check.
  *
@@ -230,6 +231,13 @@ enum skb_drop_reason vnetmq_skb_wire_csum(struct net_device *rcv,
 					  struct sk_buff *skb)
 {
 	if (skb->ip_summed != CHECKSUM_PARTIAL || skb_is_gso(skb))
+		return SKB_NOT_DROPPED_YET;
+	/* A field outside the linear head (a frame a BPF program trimmed)
+	 * would make skb_checksum_help() warn: it crosses partial, as
+	 * through veth.
+	 */
+	if (skb_checksum_start_offset(skb) + skb->csum_offset +
+	    sizeof(__sum16) > skb_headlen(skb))
 		return SKB_NOT_DROPPED_YET;
 	if (skb_checksum_help(skb))
 		return SKB_DROP_REASON_SKB_CSUM;
