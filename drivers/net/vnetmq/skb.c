@@ -183,8 +183,8 @@ static unsigned int vnetmq_gso_hdr_len(const struct sk_buff *skb)
  * A GSO frame crosses whole, as a NIC's segmentation offload takes it:
  * it counts as the frames it stands for, gso_segs of them (computed from
  * gso_size should a sender have left it 0; the core sets it for the
- * frames it transmits), each with the headers repeated.  Read before the frame is handed on: the receiving
- * NAPI may free it at once.
+ * frames it transmits), each with the headers repeated.  Read before
+ * the frame is handed on: the receiving NAPI may free it at once.
  */
 void vnetmq_skb_tx_frame(const struct sk_buff *skb, struct vnetmq_tx_frame *f)
 {
