@@ -12,7 +12,6 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
-#include <net/ip.h>
 
 #include "test_util.h"
 #include "vnetmq.h"
@@ -51,7 +50,7 @@ static struct sk_buff *vnetmq_test_ip4(struct kunit *test,
 	iph->protocol = proto;
 	iph->saddr = SADDR;
 	iph->daddr = DADDR;
-	ip_send_check(iph);
+	iph->check = ip_fast_csum(iph, iph->ihl);
 	data = skb_transport_header(skb) + thlen;
 	for (i = 0; i < payload; i++)
 		data[i] = i * 7 + 1;
