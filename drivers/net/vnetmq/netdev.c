@@ -373,6 +373,7 @@ void vnetmq_napi_tx_done(struct vnetmq_rxq *rq, u16 txq, unsigned int pkts,
 		vnetmq_txq_count_wake(st);
 	spin_unlock(&st->done_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(vnetmq_napi_tx_done);
 
 static bool vnetmq_napi_complete(struct vnetmq_rxq *rq, int work)
 {
