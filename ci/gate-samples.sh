@@ -89,6 +89,10 @@ sample_bisect() {
 		'^0001-.* build-drivers_net_vnetmq fail' bisect_line "0001-.* fail"
 	expect pass "series broken in its middle, builds again after" \
 		bisect_line "0002-.* ok"
+	expect pass "a posting's last patch, built for i386 too" \
+		bisect_line "0002-.* build-i386-drivers_net_vnetmq ok"
+	expect pass "a posting's last patch, built with clang too" \
+		bisect_line "0002-.* build-clang-drivers_net_vnetmq ok"
 }
 
 # bisect_line ERE: the per-patch build results of the bisect sample

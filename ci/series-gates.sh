@@ -5,9 +5,14 @@
 # on drift), then apply its patches one by one with git am to the
 # pristine tree and run on each what NIPA runs on a posted patch: the
 # author's Signed-off-by and netdev's greps, checkpatch, kernel-doc on
-# the files it touches, W=1 builds of the driver, modpost included, for
-# x86_64, i386 and with clang (bisectable), and the selftests directory
-# checks when it touches them; and one NIPA lacks, its size.  Then the
+# the files it touches, W=1 builds of the driver, modpost included
+# (bisectable), and the selftests directory checks when it touches them;
+# and one NIPA lacks, its size.  NIPA builds every patch for x86_64, i386
+# and with clang; here every patch is built for x86_64 and each
+# posting's last patch in all three (an i386 or clang warning that a
+# later patch of the same posting does not fix shows there), which keeps
+# a build from scratch of make test within its budget:
+# SERIES_FLAVOURS=all builds every patch in all three.  Then the
 # series-level checks: at most 15 patches, a cover letter, and
 # get_maintainer.pl finding vnetmq's entry for every new file.
 #
@@ -50,24 +55,24 @@ build_name() {
 	fi
 }
 
-# build_patch DIR LOGBASE: the patch's module directory DIR, W=1 and
-# through modpost, for every flavour: NIPA builds each patch for x86_64,
-# i386 and with clang.
+# build_patch DIR LOGBASE FLAVOUR...: the patch's module directory DIR,
+# W=1 and through modpost, for each FLAVOUR.
 build_patch() {
 	local d=$1 logs=$2 flavour name
 	local -a mods
-	for flavour in "${FLAVOURS[@]}"; do
+	shift 2
+	for flavour in "$@"; do
 		mapfile -t mods < <(module_args "$flavour" "$WT/$d")
 		name=$(build_name "$flavour" "$d")
 		one "$name" check_build "$flavour" "$logs.$name.out" "${mods[@]}"
 	done
 }
 
-# check_patch PATCH LOGBASE: apply PATCH in WT and check it; prints one
-# "NAME ok|fail" line per check.
+# check_patch PATCH LOGBASE FLAVOUR...: apply PATCH in WT and check it,
+# built for each FLAVOUR; prints one "NAME ok|fail" line per check.
 check_patch() {
 	local patch=$1 logs=$2 d checkpatch
-	local -a files
+	local -a files flavours=("${@:3}")
 	one() {
 		local name=$1
 		shift
@@ -91,7 +96,7 @@ check_patch() {
 		grep -E '\.[ch]$' | sed "s|^|$WT/|")
 	one kernel-doc check_kerneldoc "$WT" "${files[@]}"
 	for d in $(touched_dirs module); do
-		build_patch "$d" "$logs"
+		build_patch "$d" "$logs" "${flavours[@]}"
 	done
 	for d in $(touched_dirs selftest); do
 		one "selftests-${d//\//_}" check_selftest_dir "$WT/$d"
@@ -109,20 +114,35 @@ clean_module_outputs() {
 	done
 }
 
+# patch_flavours PATCH NEXT: the flavours PATCH is built for, NEXT being
+# the patch after it (none after the last): all of them for the last
+# patch of a posting (a directory of the series), x86_64 for the others.
+patch_flavours() {
+	if [ "${SERIES_FLAVOURS:-}" = all ] || [ -z "$2" ] ||
+			[ "$(dirname "$1")" != "$(dirname "$2")" ]; then
+		printf '%s\n' "${FLAVOURS[@]}"
+	else
+		echo x86_64
+	fi
+}
+
 # check_patches BASE PATCH...: "PATCH CHECK ok|fail" for every patch,
 # applied in order on a clean checkout of BASE.
 check_patches() {
-	local base=$1 p line
+	local base=$1 p i
+	local -a patches flavours
 	shift
+	patches=("$@")
 	git -C "$WT" am --abort >/dev/null 2>&1 || true
 	git -C "$WT" checkout -q -f -B gate "$base"
 	git -C "$WT" clean -q -fdx
 	clean_module_outputs
 	mkdir -p "$out"
-	for p in "$@"; do
-		check_patch "$p" "$out/$(basename "$p" .patch)" | while read -r line; do
-			echo "$(basename "$p") $line"
-		done
+	for i in "${!patches[@]}"; do
+		p=${patches[i]}
+		mapfile -t flavours < <(patch_flavours "$p" "${patches[i + 1]:-}")
+		check_patch "$p" "$out/$(basename "$p" .patch)" "${flavours[@]}" |
+			sed "s|^|$(basename "$p") |"
 		# A patch that does not apply ends the series.
 		[ ! -d "$WT/.git/rebase-apply" ] || break
 	done

@@ -65,7 +65,7 @@ run_one() {
 }
 
 main() {
-	local t rc=0
+	local t start rc=0
 	local -a tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(listed_tests)
 	reset_results e2e
@@ -82,7 +82,10 @@ main() {
 	export VNETMQ_QFILE="" VNETMQ_IOCTL=""
 	for t in "${tests[@]}"; do
 		[ -x "$installed/$t" ] || die "no selftest $t in $installed"
+		start=$SECONDS
 		run_one "$t" || rc=1
+		# Where the stage's time goes, for the budget of make test.
+		note "$t took $((SECONDS - start)) s"
 	done
 	return "$rc"
 }
