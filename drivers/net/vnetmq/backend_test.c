@@ -460,6 +460,22 @@ static void vnetmq_bt_qfile_prep(struct kunit *test)
 			vnetmq_skb_qfile_prep(skb, true));
 	kfree_skb(skb);
 
+	/* Tunnelled, or of a type a virtio_net_hdr has no name for. */
+	skb = vnetmq_test_frame(test, dev, 200, 0, 0);
+	skb_shinfo(skb)->gso_size = 100;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4 | SKB_GSO_UDP_TUNNEL;
+	skb->encapsulation = 1;
+	KUNIT_EXPECT_EQ(test, SKB_DROP_REASON_SKB_BAD_GSO,
+			vnetmq_skb_qfile_prep(skb, true));
+	skb->encapsulation = 0;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4 | SKB_GSO_TCP_ACCECN;
+	KUNIT_EXPECT_EQ(test, SKB_DROP_REASON_SKB_BAD_GSO,
+			vnetmq_skb_qfile_prep(skb, true));
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6 | SKB_GSO_TCP_ECN;
+	KUNIT_EXPECT_EQ(test, SKB_NOT_DROPPED_YET,
+			vnetmq_skb_qfile_prep(skb, true));
+	kfree_skb(skb);
+
 	skb = vnetmq_test_frame(test, dev, 200, 0, 0);
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_headroom(skb) + ETH_HLEN;

@@ -184,6 +184,28 @@ static void vnetmq_wire_csum_none_untouched(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * A frame the sender's side verified (forwarded from a NIC) arrives
+ * verified only where the receiver checks: a wire carries no verdict.
+ */
+static void vnetmq_wire_csum_verdict_not_carried(struct kunit *test)
+{
+	struct sk_buff *skb;
+	int rxcsum;
+
+	for (rxcsum = 0; rxcsum < 2; rxcsum++) {
+		struct net_device *rcv = vnetmq_test_rcv(test, rxcsum);
+
+		skb = vnetmq_test_ip4(test, rcv, IPPROTO_UDP, 64);
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		KUNIT_EXPECT_EQ(test, vnetmq_skb_wire_csum(rcv, skb),
+				SKB_NOT_DROPPED_YET);
+		KUNIT_EXPECT_EQ(test, (int)skb->ip_summed,
+				rxcsum ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE);
+		kfree_skb(skb);
+	}
+}
+
 /* A checksum field past the linear head is left alone, not warned on. */
 static void vnetmq_wire_csum_field_outside_head(struct kunit *test)
 {
@@ -233,6 +255,15 @@ static void vnetmq_tx_frame_tso(struct kunit *test)
 	vnetmq_skb_tx_frame(skb, &f);
 	KUNIT_EXPECT_EQ(test, f.gso_segs, 4);
 	KUNIT_EXPECT_EQ(test, f.wire_len, 4 * hdrs + 3000);
+	/* A gso_size of 1: a wire frame per byte of payload. */
+	skb_shinfo(skb)->gso_size = 1;
+	vnetmq_skb_tx_frame(skb, &f);
+	KUNIT_EXPECT_EQ(test, f.gso_segs, 3000);
+	skb_shinfo(skb)->gso_size = 999;
+	/* A TCP header shorter than one: no headers to repeat. */
+	tcp_hdr(skb)->doff = 4;
+	vnetmq_skb_tx_frame(skb, &f);
+	KUNIT_EXPECT_EQ(test, f.wire_len, skb->len);
 	kfree_skb(skb);
 }
 
@@ -313,6 +344,7 @@ static struct kunit_case vnetmq_offload_cases[] = {
 	KUNIT_CASE(vnetmq_wire_csum_udp_zero),
 	KUNIT_CASE(vnetmq_wire_csum_gso_stays_partial),
 	KUNIT_CASE(vnetmq_wire_csum_none_untouched),
+	KUNIT_CASE(vnetmq_wire_csum_verdict_not_carried),
 	KUNIT_CASE(vnetmq_wire_csum_field_outside_head),
 	KUNIT_CASE(vnetmq_tx_frame_plain),
 	KUNIT_CASE(vnetmq_tx_frame_tso),

@@ -313,27 +313,32 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_rss_input);
  * @len: its length
  *
  * For each set bit of the input, most significant first, the 32 key
- * bits starting at that bit's position are XORed into the result.
+ * bits starting at that bit's position are XORed into the result.  It
+ * runs for every frame a pair's end receives: byte by byte, with the 40
+ * key bits that one input byte's set bits can start at in a window, and
+ * only the set bits visited.
  *
  * Return: the hash.
  */
 u32 vnetmq_toeplitz(const u8 *key, const u8 *in, unsigned int len)
 {
-	u32 window = get_unaligned_be32(key), hash = 0;
-	unsigned int i, b;
+	u64 window = (u64)get_unaligned_be32(key) << 8 | key[4];
+	unsigned int i, bit;
+	u32 hash = 0;
 
 	BUILD_BUG_ON(VNETMQ_RSS_INPUT_MAX + 4 > VNETMQ_RSS_KEY_SIZE);
 
 	for (i = 0; i < len; i++) {
-		u8 next = key[i + 4];
+		unsigned long set = in[i];
 
-		for (b = 0; b < 8; b++) {
-			if (in[i] & (0x80 >> b))
-				hash ^= window;
-			window <<= 1;
-			if (next & (0x80 >> b))
-				window |= 1;
-		}
+		/* The byte's bit @bit, 7 - @bit from its most significant,
+		 * starts at key bit 8 * i + 7 - @bit: the window's 32 bits
+		 * above bit @bit.
+		 */
+		for_each_set_bit(bit, &set, BITS_PER_BYTE)
+			hash ^= (u32)(window >> (bit + 1));
+		if (i + 1 < len)
+			window = window << 8 | key[i + 5];
 	}
 	return hash;
 }

@@ -82,15 +82,24 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_rx_prep);
  * cannot say that a frame is GSO or needs its checksum completed: the
  * checksum is completed here, and a GSO frame (the core segments them for
  * such a file; one validated before the file attached can still come) is
- * dropped.  So is a GSO frame larger than 64 KiB (BIG TCP), which no
- * virtio_net_hdr describes: it would block the file's every read.
+ * dropped.  So is a GSO frame no virtio_net_hdr describes, which the core
+ * would have segmented had the file been there at validation: larger
+ * than 64 KiB (BIG TCP: it would block the file's every read), tunnelled
+ * (the header has no inner offsets), or of another type than TCP (ECN
+ * too) or UDP segmentation.
  *
  * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb.
  */
 enum skb_drop_reason vnetmq_skb_qfile_prep(struct sk_buff *skb, bool vnet_hdr)
 {
+	const unsigned int vnet_gso = SKB_GSO_TCPV4 | SKB_GSO_TCPV6 |
+				      SKB_GSO_TCP_ECN | SKB_GSO_UDP_L4 |
+				      SKB_GSO_DODGY;
+
 	if (unlikely(skb_is_gso(skb) &&
-		     (!vnet_hdr || skb->len > GSO_LEGACY_MAX_SIZE)))
+		     (!vnet_hdr || skb->len > GSO_LEGACY_MAX_SIZE ||
+		      skb->encapsulation ||
+		      (skb_shinfo(skb)->gso_type & ~vnet_gso))))
 		return SKB_DROP_REASON_SKB_BAD_GSO;
 	if (!vnet_hdr && skb->ip_summed == CHECKSUM_PARTIAL &&
 	    skb_checksum_help(skb))
@@ -157,18 +166,24 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_gro_ok);
 static unsigned int vnetmq_gso_hdr_len(const struct sk_buff *skb)
 {
 	unsigned int type = skb_shinfo(skb)->gso_type;
-	unsigned int len;
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	int len;
 
 	if (!skb_transport_header_was_set(skb))
 		return 0;
-	if (skb->encapsulation) {
-		len = skb_inner_transport_offset(skb);
-		if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
-			return len + inner_tcp_hdrlen(skb);
-	} else {
-		len = skb_transport_offset(skb);
-		if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
-			return len + tcp_hdrlen(skb);
+	len = skb->encapsulation ? skb_inner_transport_offset(skb) :
+				   skb_transport_offset(skb);
+	if (len < 0)
+		return 0;
+	if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) {
+		/* Not every caller of ndo_start_xmit validated the frame
+		 * (qdisc_pkt_len_segs_init() does): read it with care.
+		 */
+		th = skb_header_pointer(skb, len, sizeof(_th), &_th);
+		if (!th || th->doff < sizeof(_th) / 4)
+			return 0;
+		return len + th->doff * 4;
 	}
 	if (type & SKB_GSO_UDP_L4)
 		return len + sizeof(struct udphdr);
@@ -202,9 +217,13 @@ void vnetmq_skb_tx_frame(const struct sk_buff *skb, struct vnetmq_tx_frame *f)
 	segs = shinfo->gso_segs;
 	if (!segs && shinfo->gso_size != GSO_BY_FRAGS)
 		segs = DIV_ROUND_UP(skb->len - hdr_len, shinfo->gso_size);
-	segs = max(segs, 1U);
+	/* As gso_segs would hold them: a sender's gso_size of 1 makes no
+	 * more wire frames, nor wraps the byte count.
+	 */
+	segs = clamp(segs, 1U, GSO_MAX_SEGS);
 	f->gso_segs = segs;
-	f->wire_len += (segs - 1) * hdr_len;
+	f->wire_len += min_t(u64, (u64)(segs - 1) * hdr_len,
+			     UINT_MAX - skb->len);
 }
 EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_tx_frame);
 
@@ -220,9 +239,13 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_tx_frame);
  * a packet socket on the receiver reads the frame as sent on a wire.
  * A GSO frame keeps its partial checksum: it crosses whole, and its
  * segments' checksums are never computed (as from a NIC's LRO); so
- * does a frame whose checksum field is not in its linear head.  Other
- * frames (CHECKSUM_NONE: a raw socket's, a checksum a test corrupted)
- * are left for the receiving stack to check.
+ * does a frame whose checksum field is not in its linear head, and an
+ * SCTP frame, whose CRC32c is no Internet checksum (the device offers no
+ * SCTP CRC offload, so the core computes it first).  Other frames
+ * (CHECKSUM_NONE: a raw socket's, a checksum a test corrupted) are left
+ * for the receiving stack to check; one that the sender's side had
+ * verified (CHECKSUM_UNNECESSARY, forwarded from a NIC) keeps that word
+ * only while the receiver checks checksums: a wire carries no verdict.
  *
  * Return: SKB_NOT_DROPPED_YET, or why the caller must drop @skb (its
  * checksum could not be computed).
@@ -230,7 +253,14 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_tx_frame);
 enum skb_drop_reason vnetmq_skb_wire_csum(struct net_device *rcv,
 					  struct sk_buff *skb)
 {
-	if (skb->ip_summed != CHECKSUM_PARTIAL || skb_is_gso(skb))
+	bool rxcsum = READ_ONCE(rcv->features) & NETIF_F_RXCSUM;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL) {
+		if (!rxcsum && skb->ip_summed == CHECKSUM_UNNECESSARY)
+			skb->ip_summed = CHECKSUM_NONE;
+		return SKB_NOT_DROPPED_YET;
+	}
+	if (skb_is_gso(skb) || skb_csum_is_sctp(skb))
 		return SKB_NOT_DROPPED_YET;
 	/* A field outside the linear head (a frame a BPF program trimmed)
 	 * would make skb_checksum_help() warn: it crosses partial, as
@@ -241,7 +271,7 @@ enum skb_drop_reason vnetmq_skb_wire_csum(struct net_device *rcv,
 		return SKB_NOT_DROPPED_YET;
 	if (skb_checksum_help(skb))
 		return SKB_DROP_REASON_SKB_CSUM;
-	if (READ_ONCE(rcv->features) & NETIF_F_RXCSUM) {
+	if (rxcsum) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		skb->csum_level = 0;
 	}
