@@ -133,6 +133,55 @@ static netdev_tx_t vnetmq_xmit_qfile(struct net_device *dev,
 }
 
 /*
+ * The IPI of vnetmq_rxq_irq(): this CPU is @rq's.  Its softirq, on the
+ * way out of this interrupt, polls.
+ */
+static void vnetmq_rxq_irq_fn(void *info)
+{
+	struct vnetmq_rxq *rq = info;
+
+	__napi_schedule(&rq->napi);
+}
+
+/*
+ * Schedule @rq's NAPI as its interrupt would: on its CPU, so that a
+ * queue's frames are received on one CPU whichever sends them (what
+ * SO_INCOMING_CPU, RPS and RFS see of RSS on a NIC).  The caller that
+ * takes NAPI's SCHED bit sends the IPI, one at a time per queue: the
+ * csd is free again before its function runs, and the bit clears only
+ * after the poll it started.  A NAPI already scheduled polls again
+ * (NAPI_STATE_MISSED), where it is; so does one whose CPU went offline,
+ * here.
+ */
+static void vnetmq_rxq_irq(struct vnetmq_rxq *rq)
+{
+	int cpu = READ_ONCE(rq->irq_cpu);
+
+	if (cpu < 0 || cpu == smp_processor_id()) {
+		napi_schedule(&rq->napi);
+		return;
+	}
+	if (!napi_schedule_prep(&rq->napi))
+		return;
+	if (smp_call_function_single_async(cpu, &rq->irq_csd))
+		__napi_schedule(&rq->napi);
+}
+
+/*
+ * The CPU whose last poll tells whether a frame comes alone: @rq's own
+ * on a pair's end, this one, which will poll, on a lone device.
+ */
+static struct vnetmq_cpu_poll *vnetmq_rxq_last_poll(struct vnetmq_rxq *rq)
+{
+	struct vnetmq_priv *priv = netdev_priv(rq->dev);
+	int cpu = READ_ONCE(rq->irq_cpu);
+
+	if (cpu < 0)
+		return this_cpu_ptr(priv->cpu_poll);
+	return per_cpu_ptr(priv->cpu_poll, cpu);
+}
+
+/*
  * A frame joined one of @rq's rings, which holds @waiting frames now.
  * Schedule the poll if it is due (vnetmq_coal_due()) or the clock cannot
  * time rx-usecs (vnetmq_coal_timer_ok()), else make sure the coalescing
@@ -145,16 +194,15 @@ static void vnetmq_rxq_kick(struct vnetmq_rxq *rq, unsigned int waiting,
 	struct vnetmq_priv *priv = netdev_priv(rq->dev);
 
 	/* Threaded NAPI polls on its kthread's CPU, whose last poll says
-	 * nothing about this one's: no frame goes alone there.  Callers
-	 * have BH off, so this CPU is the one that polls.
+	 * nothing about the one that polls here: no frame goes alone there.
+	 * Callers have BH off, so this CPU, or @rq's, is the one that polls.
 	 */
 	if (vnetmq_coal_due(&priv->coal, waiting, urgent) ||
 	    !vnetmq_coal_timer_ok(&priv->coal, hrtimer_resolution) ||
 	    (waiting == 1 &&
 	     !test_bit(NAPI_STATE_THREADED, &rq->napi.state) &&
-	     vnetmq_coal_lone(this_cpu_ptr(priv->cpu_poll),
-			      ktime_get_ns()))) {
-		napi_schedule(&rq->napi);
+	     vnetmq_coal_lone(vnetmq_rxq_last_poll(rq), ktime_get_ns()))) {
+		vnetmq_rxq_irq(rq);
 		return;
 	}
 	/* Fully ordered: the frame is on the ring before the bit is seen
@@ -178,7 +226,7 @@ static enum hrtimer_restart vnetmq_coal_timer(struct hrtimer *timer)
 	 * again.  Pairs with test_and_set_bit() in vnetmq_rxq_kick().
 	 */
 	smp_mb__after_atomic();
-	napi_schedule(&rq->napi);
+	vnetmq_rxq_irq(rq);
 	return HRTIMER_NORESTART;
 }
 
@@ -445,23 +493,28 @@ static void vnetmq_rxq_set_open(struct vnetmq_rxq *rq, bool open)
 /*
  * Bring up NAPI for the real RX queues and link every queue to the NAPI
  * that serves it: a TX queue to the NAPI that completes its frames, but
- * only on a lone device, as the NAPI of a pair's end is its peer's.
- * Under RTNL, with the TX queues stopped.
+ * only on a lone device, as the NAPI of a pair's end is its peer's.  A
+ * pair's end polls each RX queue on a CPU of its own, spread over the
+ * online CPUs as drivers spread their queue interrupts.  Under RTNL,
+ * with the TX queues stopped.
  */
 static void vnetmq_start_rx(struct net_device *dev)
 {
 	struct vnetmq_priv *priv = netdev_priv(dev);
+	bool paired = vnetmq_paired(dev);
 	unsigned int i;
 
 	for (i = 0; i < dev->real_num_rx_queues; i++) {
 		struct vnetmq_rxq *rq = &priv->rxq[i];
 
+		WRITE_ONCE(rq->irq_cpu, paired ?
+			   cpumask_local_spread(i, NUMA_NO_NODE) : -1);
 		netif_napi_add_config(dev, &rq->napi, vnetmq_poll, i);
 		napi_enable(&rq->napi);
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &rq->napi);
 		vnetmq_rxq_set_open(rq, true);
 	}
-	if (vnetmq_paired(dev))
+	if (paired)
 		return;
 	for (i = 0; i < dev->real_num_tx_queues; i++)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX,
@@ -1053,9 +1106,13 @@ static int vnetmq_dev_init(struct net_device *dev)
 	priv->coal.frames = VNETMQ_DEF_COAL_FRAMES;
 	priv->coal.usecs = VNETMQ_DEF_COAL_USECS;
 	for (i = 0; i < dev->num_rx_queues; i++) {
-		vnetmq_rxq_init(&priv->rxq[i], dev, i, 0);
-		hrtimer_setup(&priv->rxq[i].coal_timer, vnetmq_coal_timer,
+		struct vnetmq_rxq *rq = &priv->rxq[i];
+
+		vnetmq_rxq_init(rq, dev, i, 0);
+		hrtimer_setup(&rq->coal_timer, vnetmq_coal_timer,
 			      CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		rq->irq_cpu = -1;
+		INIT_CSD(&rq->irq_csd, vnetmq_rxq_irq_fn, rq);
 	}
 	/* vnetmq_apply_topology() sizes the rings. */
 	priv->ring_size = VNETMQ_DEF_RING_SIZE;

@@ -27,6 +27,7 @@ struct vnetmq_ptest {
 	struct net_device *end[2];
 	struct packet_type pt[2];
 	atomic_t rx[2][VNETMQ_PT_QUEUES];
+	unsigned long cpus[2][VNETMQ_PT_QUEUES];
 	atomic_t l4_hash;
 	struct packet_type ip_pt;
 };
@@ -37,9 +38,14 @@ static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
 	struct vnetmq_ptest *t = pt->af_packet_priv;
 	int e = pt == &t->pt[1] || pt == &t->ip_pt;
 
+	unsigned int cpu = smp_processor_id();
+
 	if (skb_rx_queue_recorded(skb) &&
-	    skb_get_rx_queue(skb) < VNETMQ_PT_QUEUES)
+	    skb_get_rx_queue(skb) < VNETMQ_PT_QUEUES) {
+		if (cpu < BITS_PER_LONG)
+			set_bit(cpu, &t->cpus[e][skb_get_rx_queue(skb)]);
 		atomic_inc(&t->rx[e][skb_get_rx_queue(skb)]);
+	}
 	if (skb->l4_hash)
 		atomic_inc(&t->l4_hash);
 	consume_skb(skb);
@@ -117,6 +123,14 @@ static int vnetmq_ptest_init(struct kunit *test)
 		err = dev_open(t->end[e], NULL);
 	rtnl_unlock();
 	for (e = 0; e < 2; e++) {
+		unsigned int q;
+
+		/* The peer's NAPI completes a frame on its RX queue's CPU,
+		 * maybe another one: BQL would stop a queue between two
+		 * frames of a case, which sends them as fast as it can.
+		 */
+		for (q = 0; q < t->end[e]->num_tx_queues; q++)
+			vnetmq_test_no_bql(t->end[e], q);
 		t->pt[e].type = htons(VNETMQ_TEST_PROTO);
 		t->pt[e].dev = t->end[e];
 		t->pt[e].func = vnetmq_ptest_rcv;
@@ -798,6 +812,48 @@ static void vnetmq_ptest_completers(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, netif_xmit_stopped(txq));
 }
 
+/*
+ * A pair's end polls each RX queue on a CPU of its own, as a NIC's queue
+ * interrupts land: whichever CPU sends them, frames steered to one of
+ * B's RX queues are received on that queue's CPU, and B's two queues
+ * have two CPUs.
+ */
+static void vnetmq_ptest_irq_cpu(struct kunit *test)
+{
+	struct vnetmq_ptest *t = test->priv;
+	struct net_device *a = t->end[0], *b = t->end[1];
+	struct vnetmq_priv *pb = netdev_priv(b);
+	unsigned int q, cpu, i, sent = 0;
+	bool took = true;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_GE(test, pb->rxq[0].irq_cpu, 0);
+	KUNIT_ASSERT_GE(test, pb->rxq[1].irq_cpu, 0);
+	KUNIT_ASSERT_LT(test, pb->rxq[1].irq_cpu, BITS_PER_LONG);
+	KUNIT_EXPECT_NE(test, pb->rxq[0].irq_cpu, pb->rxq[1].irq_cpu);
+	for (q = 0; q < 2; q++) {
+		vnetmq_ptest_entry0(test, b, q);
+		for_each_online_cpu(cpu) {
+			int err = set_cpus_allowed_ptr(current, cpumask_of(cpu));
+
+			KUNIT_ASSERT_EQ(test, err, 0);
+			for (i = 0; i < 8; i++)
+				took &= vnetmq_test_xmit(test, a, i % 4, sent++);
+		}
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	KUNIT_EXPECT_TRUE(test, took);
+	KUNIT_ASSERT_TRUE(test, vnetmq_ptest_wait(t, 1, sent));
+	for (q = 0; q < 2; q++) {
+		unsigned long seen = READ_ONCE(t->cpus[1][q]);
+
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->rx[1][q]), sent / 2);
+		KUNIT_EXPECT_EQ_MSG(test, seen, BIT(pb->rxq[q].irq_cpu),
+				    "CPUs that received queue %u's frames", q);
+	}
+}
+
 static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_crosses),
 	KUNIT_CASE(vnetmq_ptest_flow_control),
@@ -807,6 +863,7 @@ static struct kunit_case vnetmq_ptest_cases[] = {
 	KUNIT_CASE(vnetmq_ptest_steer),
 	KUNIT_CASE(vnetmq_ptest_steer_wake),
 	KUNIT_CASE(vnetmq_ptest_completers),
+	KUNIT_CASE(vnetmq_ptest_irq_cpu),
 	KUNIT_CASE(vnetmq_ptest_steer_under_traffic),
 	KUNIT_CASE(vnetmq_ptest_delete_under_traffic),
 	{}

@@ -247,6 +247,12 @@ struct vnetmq_txq_stats {
  * @stats: its counters
  * @coal_timer: schedules @napi for frames that waited rx-usecs
  * @flags: VNETMQ_RXQ_TIMER: @coal_timer is armed (atomic bit operations)
+ * @irq_cpu: on a pair's end, the CPU that @napi is scheduled on, as a
+ *	NIC's queue interrupt is delivered to one CPU; -1 on a lone device,
+ *	whose transmitting CPU polls.  Set under RTNL while @napi is
+ *	disabled.
+ * @irq_csd: the IPI that schedules @napi on @irq_cpu; in flight only
+ *	while this CPU owns @napi's SCHED bit (napi_disable() waits)
  */
 struct vnetmq_rxq {
 	struct napi_struct napi;
@@ -258,6 +264,8 @@ struct vnetmq_rxq {
 	struct vnetmq_rxq_stats stats;
 	struct hrtimer coal_timer;
 	unsigned long flags;
+	int irq_cpu;
+	call_single_data_t irq_csd;
 } ____cacheline_aligned_in_smp;
 
 enum {
@@ -270,9 +278,9 @@ enum {
  * @ns: how long it took
  *
  * Per CPU, not per queue: a NAPI scheduled by a transmit runs on the
- * transmitting CPU, and whether frames come faster than polls take is a
- * question about that CPU's time, which the polls of all the device's
- * queues share.  Hints for vnetmq_coal_lone(), written by polls that
+ * transmitting CPU, or on its queue's CPU on a pair's end, and whether
+ * frames come faster than polls take is a question about that CPU's
+ * time, which the polls of all the device's queues share.  Hints for vnetmq_coal_lone(), written by polls that
  * took frames and read by transmits (WRITE_ONCE(), READ_ONCE(): a KUnit
  * test sets every CPU's, and a u64 may tear on 32-bit).
  */
