@@ -723,6 +723,13 @@ static void vnetmq_itest_classes_and_channels(struct kunit *test)
  */
 #define VNETMQ_T_NO_TIMER	(10 * USEC_PER_SEC)
 
+/*
+ * rx-usecs for cases that watch the timer armed, then fire: 200 ms, so
+ * that a test thread a loaded host keeps off its CPU for a while still
+ * finds it armed (at ethtool's 10 ms at most, it did not always).
+ */
+#define VNETMQ_T_TIMER		(200 * USEC_PER_MSEC)
+
 static void vnetmq_itest_set_coal(struct net_device *dev, u32 frames,
 				  u32 usecs)
 {
@@ -799,11 +806,12 @@ static void vnetmq_itest_coal_timer(struct kunit *test)
 	u64 polls = vnetmq_itest_polls(t->dev, 1);
 
 	vnetmq_test_no_bql(t->dev, 1);
-	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 1000);
+	vnetmq_itest_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, VNETMQ_T_TIMER);
 	vnetmq_itest_busy(t->dev);
 	KUNIT_EXPECT_TRUE(test, vnetmq_test_xmit(test, t->dev, 1, 0));
 	KUNIT_EXPECT_TRUE(test, test_bit(VNETMQ_RXQ_TIMER,
 					 &priv->rxq[1].flags));
+	KUNIT_EXPECT_EQ(test, vnetmq_itest_received(t), 0);
 	KUNIT_ASSERT_TRUE(test, vnetmq_itest_wait(t, 1));
 	KUNIT_EXPECT_EQ(test, t->rx[1], 1);
 	KUNIT_EXPECT_EQ(test, vnetmq_itest_polls(t->dev, 1), polls + 1);
@@ -936,7 +944,7 @@ static void vnetmq_itest_coal_down_up(struct kunit *test)
 	dev_close(t->dev);
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&rq->coal_timer));
 	KUNIT_EXPECT_FALSE(test, test_bit(VNETMQ_RXQ_TIMER, &rq->flags));
-	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, 100);
+	vnetmq_set_coal(t->dev, VNETMQ_MAX_COAL_FRAMES, VNETMQ_T_TIMER);
 	KUNIT_EXPECT_EQ(test, dev_open(t->dev, NULL), 0);
 	rtnl_unlock();
 	vnetmq_test_no_bql(t->dev, 0);
