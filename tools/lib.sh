@@ -145,9 +145,10 @@ kunit_boot() {
 # objects (CC and AS lines) in a full build, for the progress line
 # before the first build has counted its own: measured on 7.3
 # (build_kernel() records the real count after a build from scratch).
-KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config" "$VNETMQ_REPO/kunit/e2e.config")
+KCONFIGS=(. "$VNETMQ_REPO/kunit/debug.config" "$VNETMQ_REPO/kunit/e2e.config"
+	  "$VNETMQ_REPO/kunit/lean.config")
 KNAME=kernel
-KOBJECTS=955
+KOBJECTS=800
 # What its .config starts from: kunit.py's base (the KCONFIGS fragments,
 # everything else at its Kconfig default) or, with KBASE=defconfig, the
 # architecture's defconfig (defconfig_config()).
@@ -191,7 +192,7 @@ use_kcsan_kernel() {
 	KBUILD=$BUILD/kcsan-kernel
 	KCONFIGS=(. "$VNETMQ_REPO/kunit/kcsan.config")
 	KNAME=kcsan-kernel
-	KOBJECTS=1380
+	KOBJECTS=1100
 	KARCH=x86_64
 	KQEMU=("-smp ${VNETMQ_KCSAN_CPUS:-2}")
 }
