@@ -1162,15 +1162,6 @@ static void vnetmq_dev_uninit(struct net_device *dev)
 	ida_free(&vnetmq_ida, priv->id);
 }
 
-/* ntuple-filters off deletes the rules (steer.c); the rest is the core's. */
-static int vnetmq_set_features(struct net_device *dev,
-			       netdev_features_t features)
-{
-	if ((dev->features & NETIF_F_NTUPLE) && !(features & NETIF_F_NTUPLE))
-		return vnetmq_ntuple_flush(dev);
-	return 0;
-}
-
 /* The GSO types a struct virtio_net_hdr can describe. */
 #define VNETMQ_VNET_HDR_GSO	(NETIF_F_TSO | NETIF_F_TSO_ECN | \
 				 NETIF_F_TSO6 | NETIF_F_GSO_UDP_L4)
@@ -1185,6 +1176,15 @@ static int vnetmq_set_features(struct net_device *dev,
  * this lets through to a file that cannot carry it is dropped and
  * counted by vnetmq_skb_qfile_prep().
  */
+/* ntuple-filters off deletes the rules (steer.c); the rest is the core's. */
+static int vnetmq_set_features(struct net_device *dev,
+			       netdev_features_t features)
+{
+	if ((dev->features & NETIF_F_NTUPLE) && !(features & NETIF_F_NTUPLE))
+		return vnetmq_ntuple_flush(dev);
+	return 0;
+}
+
 static netdev_features_t vnetmq_features_check(struct sk_buff *skb,
 					       struct net_device *dev,
 					       netdev_features_t features)
