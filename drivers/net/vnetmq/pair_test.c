@@ -835,11 +835,12 @@ static void vnetmq_ptest_irq_cpu(struct kunit *test)
 	for (q = 0; q < 2; q++) {
 		vnetmq_ptest_entry0(test, b, q);
 		for_each_online_cpu(cpu) {
-			int err = set_cpus_allowed_ptr(current, cpumask_of(cpu));
+			const struct cpumask *one = cpumask_of(cpu);
 
-			KUNIT_ASSERT_EQ(test, err, 0);
-			for (i = 0; i < 8; i++)
-				took &= vnetmq_test_xmit(test, a, i % 4, sent++);
+			KUNIT_ASSERT_EQ(test,
+					set_cpus_allowed_ptr(current, one), 0);
+			for (i = 0; i < 8; i++, sent++)
+				took &= vnetmq_test_xmit(test, a, i % 4, sent);
 		}
 	}
 	set_cpus_allowed_ptr(current, cpu_possible_mask);

@@ -280,9 +280,10 @@ enum {
  * Per CPU, not per queue: a NAPI scheduled by a transmit runs on the
  * transmitting CPU, or on its queue's CPU on a pair's end, and whether
  * frames come faster than polls take is a question about that CPU's
- * time, which the polls of all the device's queues share.  Hints for vnetmq_coal_lone(), written by polls that
- * took frames and read by transmits (WRITE_ONCE(), READ_ONCE(): a KUnit
- * test sets every CPU's, and a u64 may tear on 32-bit).
+ * time, which the polls of all the device's queues share.  Hints for
+ * vnetmq_coal_lone(), written by polls that took frames and read by
+ * transmits (WRITE_ONCE(), READ_ONCE(): a KUnit test sets every CPU's,
+ * and a u64 may tear on 32-bit).
  */
 struct vnetmq_cpu_poll {
 	u64 end;
