@@ -175,7 +175,7 @@ static u32 vnetmq_rsst_toeplitz_ref(const u8 *key, const u8 *in,
 		if (!(in[b / 8] & (0x80 >> (b % 8))))
 			continue;
 		for (w = 0, k = b; k < b + 32; k++)
-			w = w << 1 | !!(key[k / 8] & (0x80 >> (k % 8)));
+			w = w << 1 | ((key[k / 8] >> (7 - k % 8)) & 1);
 		hash ^= w;
 	}
 	return hash;
