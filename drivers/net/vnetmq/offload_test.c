@@ -310,14 +310,14 @@ static void vnetmq_tx_frame_encap(struct kunit *test)
 /* A TX queue counts a GSO frame once, and as its wire frames. */
 static void vnetmq_tx_frame_counted(struct kunit *test)
 {
-	struct vnetmq_txq_stats *st = kunit_kzalloc(test, sizeof(*st),
-						    GFP_KERNEL);
 	struct vnetmq_tx_frame plain = { .len = 100, .wire_len = 100 };
 	struct vnetmq_tx_frame gso = {
 		.len = 3054, .gso_segs = 3, .wire_len = 3162,
 	};
+	struct vnetmq_txq_stats *st;
 	struct vnetmq_txq_counts c;
 
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	u64_stats_init(&st->syncp);
 	u64_stats_init(&st->wake_syncp);

@@ -37,7 +37,6 @@ static int vnetmq_ptest_rcv(struct sk_buff *skb, struct net_device *dev,
 {
 	struct vnetmq_ptest *t = pt->af_packet_priv;
 	int e = pt == &t->pt[1] || pt == &t->ip_pt;
-
 	unsigned int cpu = smp_processor_id();
 
 	if (skb_rx_queue_recorded(skb) &&

@@ -166,8 +166,8 @@ EXPORT_SYMBOL_IF_KUNIT(vnetmq_skb_gro_ok);
 static unsigned int vnetmq_gso_hdr_len(const struct sk_buff *skb)
 {
 	unsigned int type = skb_shinfo(skb)->gso_type;
-	struct tcphdr _th;
 	const struct tcphdr *th;
+	struct tcphdr _th;
 	int len;
 
 	if (!skb_transport_header_was_set(skb))
